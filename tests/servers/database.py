@@ -1,0 +1,1 @@
+"""Placeholder: database URL fixtures for SQLite and PostgreSQL (being written)."""

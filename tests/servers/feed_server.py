@@ -1,0 +1,1 @@
+"""Placeholder: the loopback feed server fixture (being written)."""
