@@ -1,0 +1,194 @@
+"""The ``monitor`` command: parses arguments and builds every object (composition root).
+
+Settings are read here (feeds.yaml, environment) and passed down as arguments; no other
+module reads the environment. Errors a user can act on become one line each on stderr
+and an exit code (2 usage/config, 1 runtime), with a traceback only under ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from monitor import logs, report
+from monitor.config import Config, load_config
+from monitor.errors import ConfigError, MonitorError
+from storage import FeedDefinition, Store
+from storage.errors import StorageError
+
+DEFAULT_DATABASE_URL = "sqlite:///monitor.db"
+log = logging.getLogger("monitor")
+
+
+class UsageError(MonitorError):
+    """A command-line argument is wrong (exit 2)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="feeds.yaml (default: $MONITOR_CONFIG or ./feeds.yaml)")
+    common.add_argument("--debug", action="store_true", help="debug logs and tracebacks")
+    common.add_argument("--log-format", choices=("text", "json"), default="text")
+
+    parser = argparse.ArgumentParser(prog="monitor", parents=[common], description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="poll feeds on schedule until stopped")
+    poll = sub.add_parser("poll", parents=[common], help="poll feeds once and exit")
+    poll.add_argument("--feed", action="append", default=[], metavar="ID", help="only this feed (repeatable)")
+    sub.add_parser("check", parents=[common], help="validate feeds.yaml")
+    status = sub.add_parser("status", parents=[common], help="feed health and deliveries")
+    status.add_argument("--json", action="store_true")
+    export = sub.add_parser("export", parents=[common], help="print every stored item")
+    export.add_argument("--since", metavar="DATE", help="only items fetched since (ISO date or time)")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    return parser
+
+
+def config_path(arg: Path | None, environ: Mapping[str, str]) -> Path:
+    if arg is not None:
+        return arg
+    return Path(environ.get("MONITOR_CONFIG") or "feeds.yaml")
+
+
+def parse_since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = datetime.combine(date.fromisoformat(text), time())
+        except ValueError:
+            raise UsageError(f"--since: {text!r} is not an ISO date such as 2025-07-27") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def feed_definitions(config: Config) -> list[FeedDefinition]:
+    return [
+        FeedDefinition(
+            id=f.id, url=f.url, name=f.name, label=f.label.value, language=f.language,
+            country=f.country, enabled=f.enabled,
+        )  # fmt: skip
+        for f in config.feeds
+    ]
+
+
+def open_store(environ: Mapping[str, str], config: Config | None) -> Store:
+    store = Store.open(environ.get("MONITOR_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    if config is not None:
+        store.sync_feeds(feed_definitions(config), utcnow())
+    return store
+
+
+def cmd_check(config: Config) -> int:
+    enabled = sum(1 for f in config.feeds if f.enabled)
+    print(f"{config.path}: OK ({len(config.feeds)} feeds, {enabled} enabled)")
+    return 0
+
+
+def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from monitor.service import poll_once
+
+    known = {f.id for f in config.feeds}
+    unknown = [i for i in args.feed if i not in known]
+    if unknown:
+        raise UsageError(f"--feed: no feed with id {', '.join(map(repr, unknown))} in {config.path}")
+    feeds = [f for f in config.feeds if (f.id in args.feed if args.feed else f.enabled)]
+    with open_store(environ, config) as store:
+        reports = asyncio.run(poll_once(config, store, feeds, utcnow))
+    failed = [r for r in reports if r.failed]
+    for r in failed:
+        print(f"{r.feed_id}: {r.error}", file=sys.stderr)
+    new = sum(r.new_items for r in reports)
+    print(f"polled {len(reports)} feeds: {new} new items, {len(failed)} failed")
+    return 1 if reports and len(failed) == len(reports) else 0
+
+
+def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
+    from monitor.service import run_service
+
+    with open_store(environ, config) as store:
+        asyncio.run(run_service(config, store, utcnow))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, environ: Mapping[str, str], config: Config | None) -> int:
+    with open_store(environ, config) as store:
+        feeds = store.feed_statuses()
+    deliveries: dict[str, int] = {"pending": 0, "failed": 0}
+    if args.json:
+        import json
+
+        print(json.dumps(report.status_json(feeds, deliveries), ensure_ascii=False, indent=2))
+    else:
+        print(report.status_text(feeds, deliveries, utcnow()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    since = parse_since(args.since)
+    with open_store(environ, None) as store:
+        render = report.export_csv if args.format == "csv" else report.export_jsonl
+        for chunk in render(store.iter_items(since)):
+            sys.stdout.write(chunk)
+    return 0
+
+
+def _load(args: argparse.Namespace, environ: Mapping[str, str]) -> Config:
+    return load_config(config_path(args.config, environ), environ)
+
+
+def _try_load(args: argparse.Namespace, environ: Mapping[str, str]) -> Config | None:
+    """For read-only commands: the config if it is valid, else None (status still works)."""
+    try:
+        return _load(args, environ)
+    except ConfigError:
+        return None
+
+
+def dispatch(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    match args.command:
+        case "check":
+            return cmd_check(_load(args, environ))
+        case "poll":
+            return cmd_poll(_load(args, environ), args, environ)
+        case "run":
+            return cmd_run(_load(args, environ), environ)
+        case "status":
+            return cmd_status(args, environ, _try_load(args, environ))
+        case "export":
+            return cmd_export(args, environ)
+    raise UsageError(f"unknown command {args.command!r}")
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    args = _parser().parse_args(argv)
+    logs.configure(debug=args.debug, fmt=args.log_format)
+    try:
+        return dispatch(args, env)
+    except ConfigError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(e.problems)} problem(s) in the configuration", file=sys.stderr)
+        return 2
+    except UsageError as e:
+        print(f"monitor: {e}", file=sys.stderr)
+        return 2
+    except (MonitorError, StorageError) as e:
+        if args.debug:
+            log.exception("failed")
+        print(f"monitor: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,223 @@
+"""The one place that knows the order of the stages: fetch -> parse -> store.
+
+``Pipeline.poll`` runs every stage for one feed and records the outcome; nothing a
+single feed does (an HTTP error, a hostile document, a bug in a stage) escapes it, so
+one broken source never stops the others. The stages reach it as objects built in
+``cli.py``; the protocols below are the seams tests use.
+
+Matching (stage 3) plugs in after storing, in a later change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from monitor import cadence
+from monitor.errors import FeedError, FetchError
+from monitor.model import FeedSettings, FetchRequest, FetchResult, ParsedFeed, ParsedItem
+from monitor.logs import FIELDS
+from storage import FeedForUpdate, NewItem, PollFailed, PollSucceeded, Store
+
+log = logging.getLogger("monitor.poll")
+
+# A lease longer than any poll can take: the fetch deadline plus parsing plus slack.
+LEASE_SLACK = timedelta(minutes=2)
+
+
+class FetchStage(Protocol):
+    async def fetch(self, request: FetchRequest) -> FetchResult: ...
+
+
+class ParseStage(Protocol):
+    async def parse(
+        self, body: bytes, *, base_url: str, fetched_at: datetime, max_items: int = 500
+    ) -> ParsedFeed: ...
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """What one poll of one feed did; also the fields of its log line."""
+
+    feed_id: str
+    status: str  # "ok" | "not_modified" | "unchanged" | "error" | "skipped"
+    new_items: int = 0
+    seen_items: int = 0
+    http_status: int | None = None
+    error: str | None = None
+    duration: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "error"
+
+
+def _to_new_item(item: ParsedItem) -> NewItem:
+    return NewItem(
+        identity=item.identity,
+        identity_kind=item.identity_kind,
+        title=item.title,
+        url=item.url,
+        summary=item.summary,
+        content=item.content,
+        published=item.published,
+        published_is_fetch_time=item.published_is_fetch_time,
+        guid=item.guid,
+        author=item.author,
+        language=item.language,
+    )
+
+
+class Pipeline:
+    """Polls feeds through the stages and records every outcome in the store."""
+
+    def __init__(
+        self,
+        *,
+        fetcher: FetchStage,
+        parser: ParseStage,
+        store: Store,
+        clock: Callable[[], datetime],
+        rng: random.Random | None = None,
+        max_items: int = 500,
+    ) -> None:
+        self._fetcher = fetcher
+        self._parser = parser
+        self._store = store
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self._max_items = max_items
+
+    async def poll_many(self, feeds: Sequence[FeedSettings]) -> list[PollReport]:
+        """Polls feeds concurrently (the fetcher bounds concurrency per host and overall)."""
+        return list(await asyncio.gather(*(self.poll_leased(f) for f in feeds)))
+
+    async def poll_leased(self, feed: FeedSettings) -> PollReport:
+        """Polls a feed unless another poll of it holds the lease (another process)."""
+        now = self._clock()
+        until = now + timedelta(seconds=feed.timeout) + LEASE_SLACK
+        if not self._store.try_lease(feed.id, now, until):
+            report = PollReport(feed.id, "skipped", error="being polled by another process")
+            self._log(report)
+            return report
+        return await self.poll(feed)
+
+    async def poll(self, feed: FeedSettings) -> PollReport:
+        """Fetch, parse and store one feed; never raises for anything the feed does."""
+        started = self._clock()
+        t0 = time.perf_counter()
+        try:
+            state = self._store.feed_for_update(feed.id)
+            report = await self._poll(feed, state, started)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # a bug must not stop the other feeds: record it, log it
+            log.exception("poll crashed", extra={FIELDS: {"feed": feed.id}})
+            report = self._fail(feed, started, f"internal error: {e!r}", None, None)
+        report = PollReport(**{**report.__dict__, "duration": time.perf_counter() - t0})
+        self._log(report)
+        return report
+
+    async def _poll(self, feed: FeedSettings, state: FeedForUpdate, started: datetime) -> PollReport:
+        request = FetchRequest(
+            url=state.permanent_url or feed.url,
+            timeout=feed.timeout,
+            etag=state.etag,
+            last_modified=state.last_modified,
+        )
+        try:
+            result = await self._fetcher.fetch(request)
+        except FetchError as e:
+            return self._fail(feed, started, str(e), e.http_status, e.retry_after)
+
+        if result.body is None:
+            self._succeed(feed, started, result, None, ())
+            return PollReport(feed.id, "not_modified", http_status=result.status)
+
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if body_hash == state.body_hash:
+            # The server ignores conditional GET but sent the same bytes: skip the parse,
+            # which is where a poll's CPU goes.
+            self._succeed(feed, started, result, body_hash, ())
+            return PollReport(feed.id, "unchanged", http_status=result.status)
+
+        try:
+            parsed = await self._parser.parse(
+                result.body, base_url=result.url, fetched_at=started, max_items=self._max_items
+            )
+        except FeedError as e:
+            return self._fail(feed, started, str(e), result.status, None)
+
+        items = [_to_new_item(i) for i in parsed.items]
+        new_ids = self._succeed(feed, started, result, body_hash, items)
+        return PollReport(
+            feed.id, "ok", new_items=len(new_ids), seen_items=len(items), http_status=result.status
+        )
+
+    def _succeed(
+        self,
+        feed: FeedSettings,
+        started: datetime,
+        result: FetchResult,
+        body_hash: str | None,
+        items: Sequence[NewItem],
+    ) -> list[int]:
+        finished = self._clock()
+        outcome = PollSucceeded(
+            feed_id=feed.id,
+            started_at=started,
+            finished_at=finished,
+            http_status=result.status,
+            next_poll_at=cadence.after_success(finished, feed.interval, self._rng),
+            not_modified=result.body is None,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            body_hash=body_hash,
+            permanent_url=result.permanent_url,
+        )
+        return self._store.record_success(outcome, items)
+
+    def _fail(
+        self,
+        feed: FeedSettings,
+        started: datetime,
+        error: str,
+        http_status: int | None,
+        retry_after: float | None,
+    ) -> PollReport:
+        finished = self._clock()
+        failures = self._store.feed_for_update(feed.id).consecutive_failures + 1
+        outcome = PollFailed(
+            feed_id=feed.id,
+            started_at=started,
+            finished_at=finished,
+            error=error,
+            http_status=http_status,
+            next_poll_at=cadence.after_failure(
+                finished, feed.interval, failures, self._rng, retry_after
+            ),
+        )
+        self._store.record_failure(outcome)
+        return PollReport(feed.id, "error", http_status=http_status, error=error)
+
+    @staticmethod
+    def _log(report: PollReport) -> None:
+        fields = {
+            "feed": report.feed_id,
+            "status": report.status,
+            "http": report.http_status,
+            "new": report.new_items,
+            "seen": report.seen_items,
+            "duration_ms": round(report.duration * 1000),
+        }
+        if report.error:
+            fields["error"] = report.error
+        level = logging.WARNING if report.failed else logging.INFO
+        log.log(level, "poll", extra={FIELDS: fields})
