@@ -1,0 +1,35 @@
+"""storage: the system of record (feeds, poll history, items) behind one ``Store``.
+
+It knows nothing of feeds.yaml, HTTP, parsing or email, and never imports
+``monitor`` or ``alerts``. Callers pass and receive the typed records below. Errors
+are ``storage.StorageError``; the CLI wraps them into ``monitor.errors.StorageError``.
+"""
+
+from storage.errors import FeedNotFoundError, NaiveDatetimeError, StorageError
+from storage.polls import MAX_IDENTITY, stored_identity
+from storage.records import (
+    FeedDefinition,
+    FeedForUpdate,
+    FeedStatus,
+    NewItem,
+    PollFailed,
+    PollSucceeded,
+    StoredItem,
+)
+from storage.store import Store
+
+__all__ = [
+    "MAX_IDENTITY",
+    "FeedDefinition",
+    "FeedForUpdate",
+    "FeedNotFoundError",
+    "FeedStatus",
+    "NaiveDatetimeError",
+    "NewItem",
+    "PollFailed",
+    "PollSucceeded",
+    "Store",
+    "StorageError",
+    "StoredItem",
+    "stored_identity",
+]

@@ -1,0 +1,210 @@
+"""Recording a poll: the new items, the feed's fetch state, one fetch_log row.
+
+Functions here take a ``Connection`` already inside a write transaction (``Store``
+opens it) so a poll is recorded entirely or not at all. The feed row is updated
+first: on PostgreSQL its row lock serialises two writers of one feed, so their item
+inserts cannot deadlock and the second sees what the first stored.
+
+Items are stored with ``INSERT ... ON CONFLICT (feed_id, identity) DO NOTHING
+RETURNING``, which says which rows were new. Storage guards its own indexes and
+columns: NUL characters (PostgreSQL text refuses them) are removed from text, and an
+identity longer than ``MAX_IDENTITY`` characters is stored as ``sha256:<hex>`` of it,
+since a btree entry on PostgreSQL cannot exceed about 2.7 KB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from storage.dialect import insert_or_ignore
+from storage.errors import FeedNotFoundError
+from storage.records import NewItem, PollFailed, PollSucceeded
+from storage.tables import feeds, fetch_log, items
+
+MAX_IDENTITY = 500  # characters; at most 2,000 bytes of UTF-8
+MAX_ERROR = 4_000  # characters kept of an error message
+BATCH = 500  # rows per INSERT statement / identities per IN (...) lookup
+
+T = TypeVar("T")
+
+
+def stored_identity(identity: str) -> str:
+    """The identity as stored: itself, or ``sha256:<hex>`` of it when too long."""
+    identity = _text(identity)
+    if len(identity) <= MAX_IDENTITY:
+        return identity
+    return "sha256:" + hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def record_success(conn: Connection, outcome: PollSucceeded, new: Sequence[NewItem]) -> list[int]:
+    """Store ``new`` items and the poll's outcome; the ids of new items, in input order."""
+    values: dict[str, Any] = {
+        "consecutive_failures": 0,
+        "last_success_at": outcome.finished_at,
+        "last_polled_at": outcome.finished_at,
+        "last_http_status": outcome.http_status,
+        "next_poll_at": outcome.next_poll_at,
+        "lease_until": None,
+    }
+    # A 304 may omit validators (RFC 9110 section 15.4.5): keep what we had. A 200
+    # without them means the server stopped sending them.
+    for name in ("etag", "last_modified", "body_hash"):
+        value = getattr(outcome, name)
+        if value is not None or not outcome.not_modified:
+            values[name] = value
+    if outcome.permanent_url is not None:
+        values["permanent_url"] = outcome.permanent_url
+    _update_feed(conn, outcome.feed_id, values)
+
+    ids = _insert_items(conn, outcome.feed_id, outcome.finished_at, new)
+    _log(
+        conn,
+        outcome.feed_id,
+        outcome.started_at,
+        outcome.finished_at,
+        "not_modified" if outcome.not_modified else "ok",
+        outcome.http_status,
+        len(ids),
+        None,
+    )
+    return ids
+
+
+def record_failure(conn: Connection, outcome: PollFailed) -> int:
+    """Store a failed poll; the feed's new count of consecutive failures."""
+    f = feeds.c
+    error = _text(outcome.error)[:MAX_ERROR]
+    stmt = (
+        sa.update(feeds)
+        .where(f.id == outcome.feed_id)
+        .values(
+            consecutive_failures=f.consecutive_failures + 1,
+            last_error=error,
+            last_error_at=outcome.finished_at,
+            last_polled_at=outcome.finished_at,
+            last_http_status=outcome.http_status,
+            next_poll_at=outcome.next_poll_at,
+            lease_until=None,
+        )
+        .returning(f.consecutive_failures)
+    )
+    failures = conn.execute(stmt).scalar_one_or_none()
+    if failures is None:
+        raise FeedNotFoundError(outcome.feed_id)
+    _log(
+        conn,
+        outcome.feed_id,
+        outcome.started_at,
+        outcome.finished_at,
+        "error",
+        outcome.http_status,
+        0,
+        error,
+    )
+    return int(failures)
+
+
+def prune_log(conn: Connection, before: datetime) -> int:
+    """Delete fetch_log rows of polls started before ``before``; how many went."""
+    return conn.execute(sa.delete(fetch_log).where(fetch_log.c.started_at < before)).rowcount
+
+
+def _update_feed(conn: Connection, feed_id: str, values: dict[str, Any]) -> None:
+    if conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(values)).rowcount != 1:
+        raise FeedNotFoundError(feed_id)
+
+
+def _insert_items(
+    conn: Connection, feed_id: str, fetched_at: datetime, new: Sequence[NewItem]
+) -> list[int]:
+    rows: dict[str, dict[str, Any]] = {}  # by stored identity; the first of duplicates wins
+    for item in new:
+        identity = stored_identity(item.identity)
+        if identity not in rows:
+            rows[identity] = _row(item, identity, feed_id, fetched_at)
+    if not rows:
+        return []
+
+    # Most items of a changed feed are stored already: look their identities up
+    # rather than send every body again only to have it ignored.
+    stored: set[str] = set()
+    for keys in _chunks(list(rows), BATCH):
+        stored.update(
+            conn.scalars(
+                sa.select(items.c.identity).where(
+                    items.c.feed_id == feed_id, items.c.identity.in_(keys)
+                )
+            )
+        )
+    candidates = [row for identity, row in rows.items() if identity not in stored]
+
+    inserted: dict[str, int] = {}
+    stmt = insert_or_ignore(conn, items, ["feed_id", "identity"]).returning(
+        items.c.id, items.c.identity
+    )
+    for batch in _chunks(candidates, BATCH):
+        for item_id, identity in conn.execute(stmt, batch):
+            inserted[identity] = item_id
+    return [inserted[identity] for identity in rows if identity in inserted]
+
+
+def _row(item: NewItem, identity: str, feed_id: str, fetched_at: datetime) -> dict[str, Any]:
+    return {
+        "feed_id": feed_id,
+        "identity": identity,
+        "identity_kind": _text(item.identity_kind),
+        "guid": _optional_text(item.guid),
+        "url": _optional_text(item.url),
+        "title": _text(item.title),
+        "summary": _text(item.summary),
+        "content": _text(item.content),
+        "author": _optional_text(item.author),
+        "language": _optional_text(item.language),
+        "published": item.published,
+        "published_is_fetch_time": item.published_is_fetch_time,
+        "fetched_at": fetched_at,
+    }
+
+
+def _log(
+    conn: Connection,
+    feed_id: str,
+    started_at: datetime,
+    finished_at: datetime,
+    outcome: str,
+    http_status: int | None,
+    new_items: int,
+    error: str | None,
+) -> None:
+    duration_ms = max(0, round((finished_at - started_at).total_seconds() * 1000))
+    conn.execute(
+        sa.insert(fetch_log).values(
+            feed_id=feed_id,
+            started_at=started_at,
+            finished_at=finished_at,
+            duration_ms=duration_ms,
+            outcome=outcome,
+            http_status=http_status,
+            new_items=new_items,
+            error=error,
+        )
+    )
+
+
+def _text(value: str) -> str:
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _optional_text(value: str | None) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _chunks(values: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -1,0 +1,147 @@
+"""``Store``: the one object the rest of monitor uses to reach the database.
+
+It owns the engine, opens one transaction per call, and translates every database
+error into ``StorageError`` naming the operation. The queries live in ``feeds``,
+``polls`` and ``items``; this module only decides transactions and error messages.
+All datetimes in and out are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+
+from sqlalchemy.engine import Engine
+
+from storage import feeds, items, polls
+from storage.engine import WRITE, display_url, make_engine
+from storage.errors import storage_errors
+from storage.migrate import upgrade
+from storage.records import (
+    FeedDefinition,
+    FeedForUpdate,
+    FeedStatus,
+    NewItem,
+    PollFailed,
+    PollSucceeded,
+    StoredItem,
+)
+
+
+class Store:
+    """The system of record: feeds, their poll history, and every item ever fetched.
+
+    Thread-safe: each call takes its own pooled connection. Open with ``Store.open``.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an engine already migrated; use ``Store.open`` rather than this."""
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE: True})
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect to ``url`` and bring its schema up to date (safe to race)."""
+        with storage_errors(f"open the database {display_url(url)}"):
+            engine = make_engine(url)
+            try:
+                upgrade(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+        return cls(engine)
+
+    def close(self) -> None:
+        """Close every pooled connection; the store cannot be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({display_url(self._engine.url)!r})"
+
+    # -- feeds -------------------------------------------------------------------
+
+    def sync_feeds(self, definitions: Sequence[FeedDefinition], now: datetime) -> None:
+        """Make the stored feeds match the configuration, keeping their fetch state.
+
+        New feeds are added (due at once); changed ones updated, and a changed URL
+        forgets the old URL's validators, body hash, redirect, failures and next poll.
+        Feeds absent from ``definitions`` get ``configured = false`` and keep history.
+        """
+        with storage_errors("sync the configured feeds"), self._writer.begin() as conn:
+            feeds.sync(conn, definitions, now)
+
+    def feed_for_update(self, feed_id: str) -> FeedForUpdate:
+        """What a poll needs from the last one; ``FeedNotFoundError`` if unknown."""
+        with storage_errors(f"read feed {feed_id!r}"), self._engine.connect() as conn:
+            return feeds.for_update(conn, feed_id)
+
+    def due_feeds(self, now: datetime) -> list[str]:
+        """Enabled, configured, unleased feeds due at ``now``: never polled first."""
+        with storage_errors("list the feeds due"), self._engine.connect() as conn:
+            return feeds.due(conn, now)
+
+    def try_lease(self, feed_id: str, now: datetime, until: datetime) -> bool:
+        """Claim the poll of ``feed_id`` until ``until``; False if someone holds it."""
+        with storage_errors(f"lease feed {feed_id!r}"), self._writer.begin() as conn:
+            return feeds.lease(conn, feed_id, now, until)
+
+    def release_lease(self, feed_id: str) -> None:
+        """Give up a lease without recording a poll (the poll was abandoned)."""
+        with storage_errors(f"release feed {feed_id!r}"), self._writer.begin() as conn:
+            feeds.release(conn, feed_id)
+
+    def feed_statuses(self) -> list[FeedStatus]:
+        """Health of every configured feed, with its item count, by id."""
+        with storage_errors("read feed statuses"), self._engine.connect() as conn:
+            return feeds.statuses(conn)
+
+    # -- polls -------------------------------------------------------------------
+
+    def record_success(self, outcome: PollSucceeded, new: Sequence[NewItem]) -> list[int]:
+        """Store a successful poll and its items in one transaction; releases the lease.
+
+        Items already stored for the feed (same identity) are ignored. Returns the
+        ids of the items that were new, in input order.
+        """
+        operation = f"record the poll of feed {outcome.feed_id!r}"
+        with storage_errors(operation), self._writer.begin() as conn:
+            return polls.record_success(conn, outcome, new)
+
+    def record_failure(self, outcome: PollFailed) -> int:
+        """Store a failed poll in one transaction; returns the consecutive failures."""
+        operation = f"record the failed poll of feed {outcome.feed_id!r}"
+        with storage_errors(operation), self._writer.begin() as conn:
+            return polls.record_failure(conn, outcome)
+
+    def prune_fetch_log(self, before: datetime) -> int:
+        """Forget fetch_log rows of polls started before ``before``; returns how many."""
+        with storage_errors("prune the fetch log"), self._writer.begin() as conn:
+            return polls.prune_log(conn, before)
+
+    # -- items -------------------------------------------------------------------
+
+    def iter_items(self, since: datetime | None = None) -> Iterator[StoredItem]:
+        """Stream items fetched at or after ``since`` (all if None), by fetch time, id.
+
+        Holds one connection until exhausted or closed; close it early with
+        ``contextlib.closing`` if you stop iterating before the end.
+        """
+        with storage_errors("read items"), self._engine.connect() as conn:
+            yield from items.stream(conn, since)
+
+    def count_items(self, feed_id: str | None = None) -> int:
+        """How many items are stored, of ``feed_id`` or of every feed."""
+        with storage_errors("count items"), self._engine.connect() as conn:
+            return items.count(conn, feed_id)

@@ -1,0 +1,120 @@
+"""The schema as SQLAlchemy Core tables, on one ``MetaData``, for queries to use.
+
+This mirrors what the Alembic revisions build; it never creates tables itself
+(``storage.migrate`` does, and a test checks the two agree). It also owns
+``UTCDateTime``, which makes every datetime go in and come out as aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from storage.errors import NaiveDatetimeError
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored as UTC and always returned as aware UTC.
+
+    PostgreSQL stores ``timestamptz`` and returns it in the session's time zone;
+    SQLite stores text without an offset. Both come back here as UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(f"naive datetime {value.isoformat()}: storage needs aware")
+        value = value.astimezone(UTC)
+        # SQLite keeps text; without an offset, text order is time order.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("country", sa.Text),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("configured", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("body_hash", sa.Text),
+    sa.Column("permanent_url", sa.Text),
+    sa.Column("next_poll_at", UTCDateTime),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_polled_at", UTCDateTime),
+    sa.Column("last_success_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_error_at", UTCDateTime),
+    sa.Column("last_http_status", sa.Integer),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("feed_id", sa.Text, sa.ForeignKey("feeds.id"), nullable=False),
+    sa.Column("identity", sa.Text, nullable=False),
+    sa.Column("identity_kind", sa.Text, nullable=False),
+    sa.Column("guid", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("author", sa.Text),
+    sa.Column("language", sa.Text),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("published_is_fetch_time", sa.Boolean, nullable=False),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("feed_id", "identity"),
+    sa.Index(None, "fetched_at", "id"),
+    # A hash index has no btree row-size limit, so a hostile 10 KB link still inserts.
+    sa.Index(None, "url", postgresql_using="hash"),
+)
+
+fetch_log = sa.Table(
+    "fetch_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("feed_id", sa.Text, sa.ForeignKey("feeds.id"), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=False),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("new_items", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.CheckConstraint("outcome IN ('ok', 'not_modified', 'error')", name="ck_fetch_log_outcome"),
+    sa.Index(None, "feed_id", "started_at"),
+)
