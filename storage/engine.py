@@ -7,6 +7,8 @@ transaction take the write lock at BEGIN. It knows no table.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,7 +62,7 @@ def make_engine(url: str | URL) -> Engine:
             connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
         return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     raise StorageError(
-        f"unsupported database {display_url(parsed)}: use one of {', '.join(SUPPORTED)}"
+        f"unsupported kind of database {parsed.drivername!r} (use {' or '.join(SUPPORTED)})"
     )
 
 
@@ -88,10 +90,25 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         # busy_timeout first: switching to WAL needs a lock another process may hold.
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    # Switching a new file to WAL answers "database is locked" at once, without the
+    # busy handler, while another connection switches it too: retry for a while.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:

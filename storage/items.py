@@ -40,8 +40,10 @@ def stream(conn: Connection, since: datetime | None) -> Iterator[StoredItem]:
     if since is not None:
         stmt = stmt.where(i.fetched_at >= since)
     # yield_per streams (a server-side cursor on PostgreSQL) instead of loading all rows.
-    for row in conn.execution_options(yield_per=STREAM_ROWS).execute(stmt):
-        yield StoredItem(**row._asdict())
+    # Closed explicitly, so a consumer stopping early also closes the server cursor.
+    with conn.execution_options(yield_per=STREAM_ROWS).execute(stmt) as result:
+        for row in result:
+            yield StoredItem(**row._asdict())
 
 
 def count(conn: Connection, feed_id: str | None) -> int:

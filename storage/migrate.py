@@ -63,6 +63,7 @@ def upgrade(engine: Engine) -> None:
             except CommandError as error:
                 # Typically a database migrated by a newer monitor than this one.
                 raise StorageError(
-                    f"could not migrate the database schema: {error} "
-                    f"(this version of monitor knows revisions up to {head_revision()})"
+                    f"its schema cannot be migrated: {error} (this version of monitor "
+                    f"knows revisions up to {head_revision()}; was the database "
+                    "used by a newer version?)"
                 ) from error

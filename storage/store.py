@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from storage import feeds, items, polls
 from storage.engine import WRITE, display_url, make_engine
-from storage.errors import storage_errors
+from storage.errors import StorageError, storage_errors
 from storage.migrate import upgrade
 from storage.records import (
     FeedDefinition,
@@ -43,13 +43,20 @@ class Store:
     @classmethod
     def open(cls, url: str) -> Store:
         """Connect to ``url`` and bring its schema up to date (safe to race)."""
-        with storage_errors(f"open the database {display_url(url)}"):
-            engine = make_engine(url)
-            try:
-                upgrade(engine)
-            except BaseException:
-                engine.dispose()
+        operation = f"open the database {display_url(url)}"
+        try:
+            with storage_errors(operation):
+                engine = make_engine(url)
+                try:
+                    upgrade(engine)
+                except BaseException:
+                    engine.dispose()
+                    raise
+        except StorageError as error:
+            if str(error).startswith("could not "):  # already names the operation
                 raise
+            # make_engine and upgrade say what is wrong, not that opening failed.
+            raise StorageError(f"could not {operation}: {error}") from error
         return cls(engine)
 
     def close(self) -> None:
