@@ -118,13 +118,15 @@ class _Worker:
         if kind == "parse_error":
             raise ParseError(str(value))
         if kind == "memory":
-            self._replace("hit its memory limit")
+            self._replace("hit its memory limit", grace=1.0)  # it exits by itself
             raise ParseError(f"parse exceeded the memory limit ({self._memory_limit} bytes)")
         log.error("bug in the parser worker:\n%s", value)
         raise ParseError("internal parser error (see the log)")
 
-    def _replace(self, why: str) -> int | None:
+    def _replace(self, why: str, *, grace: float = 0.0) -> int | None:
         pid = self.pid
+        if grace and self._process is not None:
+            self._process.join(grace)
         code = self.stop()
         log.warning("parser worker %s %s (exit code %s); starting a new one", pid, why, code)
         self.start()
