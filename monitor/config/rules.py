@@ -112,7 +112,8 @@ class _Rules:
 
     def digests(self) -> None:
         alerts = self.clean.get("alerts", {})
-        if alerts.get("digests") and not alerts.get("smtp"):
+        # Judged on the raw file: an smtp section with mistakes is reported already.
+        if alerts.get("digests") and value_at(self.root, ("alerts", "smtp")) is None:
             self.problems.add(self.positions.of_key(("alerts", "digests")),
                               "digests are sent by e-mail and need alerts.smtp; add it,"
                               " or remove alerts.digests")

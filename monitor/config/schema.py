@@ -11,7 +11,7 @@ Must not: read files, validate anything itself, or import YAML.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from monitor.config.formats import (
@@ -43,6 +43,7 @@ from monitor.model import HttpSettings, SourceLabel
 
 _HTTP = HttpSettings()
 MIN_INTERVAL = 30.0
+MAX_INTERVAL = 30 * 86400.0
 MAX_TIMEOUT = 300.0
 
 
@@ -56,10 +57,10 @@ class Setting:
 
     path: str
     kind: Kind
-    help: str
-    default: object = None
-    required: bool = False
-    default_doc: str | None = None
+    help: str = field(kw_only=True)
+    default: object = field(default=None, kw_only=True)
+    required: bool = field(default=False, kw_only=True)
+    default_doc: str | None = field(default=None, kw_only=True)
 
     @property
     def name(self) -> str:
@@ -72,108 +73,130 @@ class Setting:
 
 _LABELS = tuple(label.value for label in SourceLabel)
 _SEVERITY = Choice(("urgent", "digest"))
+_INTERVAL = Duration(MIN_INTERVAL, MAX_INTERVAL)
+_TIMEOUT = Duration(0, MAX_TIMEOUT)
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("version", Version(), "Format version of this file; must be 1.", required=True),
+    Setting("version", Version(), required=True,
+            help="Format version of this file; must be 1."),
     # http
-    Setting("http", Section(), "Global fetch settings; every key is optional."),
-    Setting("http.user_agent", Text(), "User-Agent header sent with every request; give a way"
-       " to contact you.", _HTTP.user_agent),
-    Setting("http.max_body", Size(1024, 1024**3), "Largest response accepted, after"
-       " decompression; larger ones fail the poll.", _HTTP.max_body),
-    Setting("http.concurrency", Integer(1, 200), "Requests in flight at once, over all hosts"
-       " (at most 2 per host).", _HTTP.concurrency),
-    Setting("http.max_redirects", Integer(0, 20), "Redirects followed for one request.",
-       _HTTP.max_redirects),
-    Setting("http.allow_private_networks", Boolean(), "Allow fetching from loopback and private"
-       " addresses (for tests and intranet feeds).", _HTTP.allow_private_networks),
+    Setting("http", Section(),
+            help="Global fetch settings; every key is optional."),
+    Setting("http.user_agent", Text(), default=_HTTP.user_agent,
+            help="User-Agent header sent with every request; give a way to contact you."),
+    Setting("http.max_body", Size(1024, 1024**3), default=_HTTP.max_body,
+            help="Largest response accepted, after decompression; larger ones fail the poll."),
+    Setting("http.concurrency", Integer(1, 200), default=_HTTP.concurrency,
+            help="Requests in flight at once, over all hosts (at most 2 per host)."),
+    Setting("http.max_redirects", Integer(0, 20), default=_HTTP.max_redirects,
+            help="Redirects followed for one request."),
+    Setting("http.allow_private_networks", Boolean(), default=_HTTP.allow_private_networks,
+            help="Allow fetching from loopback and private addresses (tests, intranets)."),
     # defaults
-    Setting("defaults", Section(), "Values for every feed that does not set its own."),
-    Setting("defaults.interval", Duration(MIN_INTERVAL), "Time between two polls of a feed;"
-       " at least 30s.", 900.0),
-    Setting("defaults.timeout", Duration(0, MAX_TIMEOUT), "Deadline for one request; at most"
-       " 5m.", 20.0),
-    Setting("defaults.language", Language(), "Language of a feed's items.", "en"),
+    Setting("defaults", Section(),
+            help="Values for every feed that does not set its own."),
+    Setting("defaults.interval", _INTERVAL, default=900.0,
+            help="Time between two polls of a feed; from 30s to 30d."),
+    Setting("defaults.timeout", _TIMEOUT, default=20.0,
+            help="Deadline for one request; at most 5m."),
+    Setting("defaults.language", Language(), default="en",
+            help="Language of a feed's items."),
     # feeds
-    Setting("feeds", Records("feed", "id"), "The sources to poll."),
-    Setting("feeds[].id", Identifier(), "Unique, stable name of the feed, used in logs,"
-       " storage and queries; changing it starts a new history.", required=True),
-    Setting("feeds[].name", Text(), "Name shown in alerts.", default_doc="the feed's `id`"),
-    Setting("feeds[].url", HttpUrl(), "Address of the RSS, Atom or RDF document.",
-       required=True),
-    Setting("feeds[].label", Choice(_LABELS), "What kind of source this is; shown beside every"
-       " item.", SourceLabel.OTHER.value),
-    Setting("feeds[].language", Language(), "Language of the feed's items.",
-       default_doc="`defaults.language`"),
-    Setting("feeds[].country", Country(), "Country the source is about (ISO 3166 alpha-2);"
-       " queries can test it with `country:`."),
-    Setting("feeds[].interval", Duration(MIN_INTERVAL), "Time between two polls of this feed.",
-       default_doc="`defaults.interval`"),
-    Setting("feeds[].timeout", Duration(0, MAX_TIMEOUT), "Deadline for one request to this"
-       " feed.", default_doc="`defaults.timeout`"),
-    Setting("feeds[].tags", ListOf(Tag(), example="[iran, death-penalty]"), "Free words that"
-       " queries can test with `tag:`.", ()),
-    Setting("feeds[].enabled", Boolean(), "Whether the feed is polled.", True),
+    Setting("feeds", Records("feed", "id"),
+            help="The sources to poll."),
+    Setting("feeds[].id", Identifier(), required=True,
+            help="Unique, stable name of the feed, used in logs, storage and queries."),
+    Setting("feeds[].name", Text(), default_doc="the feed's `id`",
+            help="Name shown in alerts."),
+    Setting("feeds[].url", HttpUrl(), required=True,
+            help="Address of the RSS, Atom or RDF document."),
+    Setting("feeds[].label", Choice(_LABELS), default=SourceLabel.OTHER.value,
+            help="What kind of source this is; shown beside every item."),
+    Setting("feeds[].language", Language(), default_doc="`defaults.language`",
+            help="Language of the feed's items."),
+    Setting("feeds[].country", Country(),
+            help="Country the source is about (ISO 3166 alpha-2), for `country:` in queries."),
+    Setting("feeds[].interval", _INTERVAL, default_doc="`defaults.interval`",
+            help="Time between two polls of this feed."),
+    Setting("feeds[].timeout", _TIMEOUT, default_doc="`defaults.timeout`",
+            help="Deadline for one request to this feed."),
+    Setting("feeds[].tags", ListOf(Tag(), example="[iran, death-penalty]"), default=(),
+            help="Free words that queries can test with `tag:`."),
+    Setting("feeds[].enabled", Boolean(), default=True,
+            help="Whether the feed is polled."),
     # topics
-    Setting("topics", Records("topic", "id"), "What to look for in items, as queries."),
-    Setting("topics[].id", Identifier(), "Unique, stable name of the topic.", required=True),
-    Setting("topics[].name", Text(), "Name shown in alerts.", default_doc="the topic's `id`"),
-    Setting("topics[].severity", _SEVERITY, "urgent: a webhook alert at once and in the"
-       " digest; digest: in the digest only.", "digest"),
-    Setting("topics[].query", Text(multiline=True), "Query in the query language (see below).",
-       required=True),
+    Setting("topics", Records("topic", "id"),
+            help="What to look for in items, as queries."),
+    Setting("topics[].id", Identifier(), required=True,
+            help="Unique, stable name of the topic."),
+    Setting("topics[].name", Text(), default_doc="the topic's `id`",
+            help="Name shown in alerts."),
+    Setting("topics[].severity", _SEVERITY, default="digest",
+            help="urgent: a webhook alert at once and in the digest; digest: digest only."),
+    Setting("topics[].query", Text(multiline=True), required=True,
+            help="What to match, in the query language."),
     # people
-    Setting("people", Records("person", "name"), "People to look for by name."),
-    Setting("people[].name", Text(), "Canonical name, reported in alerts; unique.",
-       required=True),
-    Setting("people[].aliases", ListOf(Text(), example="[Behrouz Ehsani Eslamloo, بهروز احسانی]"),
-       "Other spellings and scripts of the name.", ()),
-    Setting("people[].severity", _SEVERITY, "As for topics.", "digest"),
-    Setting("people[].notes", Text(multiline=True), "Free notes for researchers; not matched."),
-    Setting("people_files", ListOf(Text(), example="[people.csv]"), "CSV files of more"
-       " people (columns name, aliases separated by ;, severity, notes), relative to this"
-       " file's folder.", ()),
+    Setting("people", Records("person", "name"),
+            help="People to look for by name."),
+    Setting("people[].name", Text(), required=True,
+            help="Canonical name, reported in alerts; unique."),
+    Setting("people[].aliases", ListOf(Text(), example="[Behrouz Ehsani Eslamloo]"), default=(),
+            help="Other spellings and scripts of the name."),
+    Setting("people[].severity", _SEVERITY, default="digest",
+            help="As for topics."),
+    Setting("people[].notes", Text(multiline=True),
+            help="Free notes for researchers; not matched."),
+    Setting("people_files", ListOf(Text(), example="[people.csv]"), default=(),
+            help="CSV files of more people, relative to this file's folder."),
     # alerts
-    Setting("alerts", Section(), "Where alerts go; when absent nothing is sent."),
-    Setting("alerts.operator", Email(), "Address of the person who runs this monitor, told"
-       " about failures."),
-    Setting("alerts.smtp", Section(), "Mail server for digests."),
-    Setting("alerts.smtp.host", Text(), "Host name of the mail server.", required=True),
-    Setting("alerts.smtp.port", Integer(1, 65535), "Port of the mail server.",
-       default_doc="25 for none, 587 for starttls, 465 for tls"),
-    Setting("alerts.smtp.security", Choice(("none", "starttls", "tls")), "How the connection"
-       " is encrypted; certificates are always verified.", "starttls"),
-    Setting("alerts.smtp.username_env", EnvName(), "Environment variable holding the user"
-       " name; give it with `password_env`, or neither."),
-    Setting("alerts.smtp.password_env", EnvName(), "Environment variable holding the"
-       " password."),
-    Setting("alerts.smtp.from", Email(display_name=True), "Sender of the digests.",
-       required=True),
-    Setting("alerts.digests", Records("digest", "id"), "E-mail digests; each needs"
-       " `alerts.smtp`."),
-    Setting("alerts.digests[].id", Identifier(), "Unique, stable name of the digest.",
-       required=True),
+    Setting("alerts", Section(),
+            help="Where alerts go; when absent nothing is sent."),
+    Setting("alerts.operator", Email(),
+            help="Address of the person who runs this monitor, told about failures."),
+    Setting("alerts.smtp", Section(),
+            help="Mail server for digests."),
+    Setting("alerts.smtp.host", Text(), required=True,
+            help="Host name of the mail server."),
+    Setting("alerts.smtp.port", Integer(1, 65535),
+            default_doc="25 for none, 587 for starttls, 465 for tls",
+            help="Port of the mail server."),
+    Setting("alerts.smtp.security", Choice(("none", "starttls", "tls")), default="starttls",
+            help="How the connection is encrypted; certificates are always verified."),
+    Setting("alerts.smtp.username_env", EnvName(),
+            help="Environment variable holding the user name; give both _env keys or neither."),
+    Setting("alerts.smtp.password_env", EnvName(),
+            help="Environment variable holding the password."),
+    Setting("alerts.smtp.from", Email(display_name=True), required=True,
+            help="Sender of the digests."),
+    Setting("alerts.digests", Records("digest", "id"),
+            help="E-mail digests; they need `alerts.smtp`."),
+    Setting("alerts.digests[].id", Identifier(), required=True,
+            help="Unique, stable name of the digest."),
     Setting("alerts.digests[].to", ListOf(Email(), nonempty=True, example="[desk@example.org]"),
-       "Recipients.", required=True),
-    Setting("alerts.digests[].at", TimeOfDay(), "Time of day the digest is sent, in quotes.",
-       required=True),
-    Setting("alerts.digests[].timezone", TimeZone(), "Time zone of `at`.", "UTC"),
+            required=True,
+            help="Recipients."),
+    Setting("alerts.digests[].at", TimeOfDay(), required=True,
+            help="Time of day the digest is sent, in quotes."),
+    Setting("alerts.digests[].timezone", TimeZone(), default="UTC",
+            help="Time zone of `at`."),
     Setting("alerts.digests[].topics", AllOrList(Identifier(), example="[death_sentence]"),
-       "Topic ids the digest reports, or all.", "all"),
+            default="all",
+            help="Topic ids the digest reports, or all."),
     Setting("alerts.digests[].people", AllOrList(Text(), example="[Behrouz Ehsani]"),
-       "Names of people the digest reports, or all.", "all"),
-    Setting("alerts.webhooks", Records("webhook", "id"), "Endpoints that receive alerts at"
-       " once."),
-    Setting("alerts.webhooks[].id", Identifier(), "Unique, stable name of the webhook.",
-       required=True),
-    Setting("alerts.webhooks[].url", HttpUrl(), "Address of the endpoint, when it is not"
-       " secret; give `url` or `url_env`, not both."),
-    Setting("alerts.webhooks[].url_env", EnvName(), "Environment variable holding the"
-       " address, when it is secret."),
-    Setting("alerts.webhooks[].secret_env", EnvName(), "Environment variable holding the"
-       " signing secret (whsec_<base64>, as Standard Webhooks).", required=True),
-    Setting("alerts.webhooks[].severity", Choice(("urgent", "all")), "urgent: only urgent"
-       " matches; all: every match.", "urgent"),
+            default="all",
+            help="Names of people the digest reports, or all."),
+    Setting("alerts.webhooks", Records("webhook", "id"),
+            help="Endpoints that receive alerts at once."),
+    Setting("alerts.webhooks[].id", Identifier(), required=True,
+            help="Unique, stable name of the webhook."),
+    Setting("alerts.webhooks[].url", HttpUrl(),
+            help="Address of the endpoint when it is not secret; `url` or `url_env`."),
+    Setting("alerts.webhooks[].url_env", EnvName(),
+            help="Environment variable holding the address, when it is secret."),
+    Setting("alerts.webhooks[].secret_env", EnvName(), required=True,
+            help="Environment variable holding the signing secret (Standard Webhooks)."),
+    Setting("alerts.webhooks[].severity", Choice(("urgent", "all")), default="urgent",
+            help="urgent: only urgent matches; all: every match."),
 )
 
 BY_PATH: Mapping[str, Setting] = MappingProxyType({s.path: s for s in SETTINGS})

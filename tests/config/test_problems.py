@@ -73,6 +73,14 @@ CASES: list[tuple[str, str, list[str]]] = [
      ['3:13: "interval" in defaults must be a duration such as 30s, 15m, 2h or 1d; found'
       ' "15 minutes"',
       '4:12: "timeout" in defaults must be more than 0s; found 0s']),
+    ("duration limits", V + "defaults:\n  interval: 31d\n  timeout: .nan\n",
+     ['3:13: "interval" in defaults must be at most 30d; found 31d',
+      '4:12: "timeout" in defaults must be a duration such as 30s, 15m, 2h or 1d; found'
+      " the number nan"]),
+    ("digests with a broken smtp", V + "alerts:\n  smtp: localhost\n  digests:\n"
+     "    - {id: d, to: [a@example.org], at: '07:00'}\n",
+     ['3:9: "smtp" in alerts must be a mapping (indented key: value lines); found'
+      ' "localhost"']),
     # --- feeds
     ("feed id", V + "feeds:\n  - id: Hrana FA\n    url: https://example.org/\n",
      ['3:9: "id" in feed "Hrana FA" must be lower-case letters, digits, \'-\', \'_\' or'

@@ -11,7 +11,7 @@ from monitor.config.units import format_duration, format_size, parse_duration, p
     ("30s", 30.0), ("15m", 900.0), ("2h", 7200.0), ("1d", 86400.0), ("1h30m", 5400.0),
     ("1h 30m", 5400.0), ("2.5s", 2.5), (45, 45.0), (0.5, 0.5), ("90", 90.0), (" 15m ", 900.0),
     ("15 minutes", None), ("15M", None), ("m", None), ("", None), (True, None), ([], None),
-    ("-5s", None), ("1w", None),
+    ("-5s", None), ("1w", None), (float("inf"), None), (float("nan"), None),
 ])
 def test_parse_duration(text: object, seconds: float | None) -> None:
     assert parse_duration(text) == seconds
