@@ -50,6 +50,8 @@ class _Worker:
         self._target = target
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        self._retired = False  # the pool closed: never start again
+        self._waiting: asyncio.Future[None] | None = None  # a call waiting for a reply
 
     @property
     def pid(self) -> int | None:
@@ -71,6 +73,9 @@ class _Worker:
         """Stop the process (SIGKILL unless ``graceful``) and return its exit code."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
+        if self._waiting is not None and not self._waiting.done():
+            # A call waits on this pipe; closing it would leave that call to its timeout.
+            self._waiting.set_exception(EOFError("worker stopped"))
         if process is None:
             return None
         if graceful and conn is not None and process.is_alive():
@@ -86,7 +91,13 @@ class _Worker:
             conn.close()
         return process.exitcode
 
+    def retire(self) -> None:
+        self._retired = True
+        self.stop(graceful=True)
+
     async def call(self, request: bytes, timeout: float) -> ParsedFeed:
+        if self._retired:
+            raise ParseError("parser pool closed")
         if self._process is None:
             self.start()
         assert self._conn is not None
@@ -99,19 +110,24 @@ class _Worker:
             assert self._conn is not None
             self._conn.send_bytes(request)
         conn = self._conn
+        self._waiting = asyncio.get_running_loop().create_future()
         try:
-            await asyncio.wait_for(_readable(conn), timeout)
+            await asyncio.wait_for(_readable(conn, self._waiting), timeout)
             data = conn.recv_bytes()
         except TimeoutError:
             self._replace("timed out")
             raise ParseError(f"parse timed out after {timeout:g} s (worker killed)") from None
         except (EOFError, OSError):
             code = self._replace("died")
+            if self._retired:
+                raise ParseError("parser pool closed during the parse") from None
             raise ParseError(f"parser worker died (exit code {code})") from None
         except BaseException:
             # Cancelled mid-parse: its reply would be read by the next call. Start over.
             self._replace("abandoned")
             raise
+        finally:
+            self._waiting = None
         kind, value = _load(data)
         if kind == "ok" and isinstance(value, ParsedFeed):
             return value
@@ -128,6 +144,8 @@ class _Worker:
         if grace and self._process is not None:
             self._process.join(grace)
         code = self.stop()
+        if self._retired:  # close() stopped it under a call in flight
+            return code
         log.warning("parser worker %s %s (exit code %s); starting a new one", pid, why, code)
         self.start()
         return code
@@ -183,7 +201,7 @@ class ParserPool:
         """Stop every worker. Calls still in flight fail with ParseError."""
         self._closed = True
         for worker in self._workers:
-            worker.stop(graceful=True)
+            worker.retire()
         while self._waiters:
             self._waiters.popleft().cancel()
 
@@ -229,9 +247,9 @@ class ParserPool:
         self._idle.append(worker)
 
 
-async def _readable(conn: Connection) -> None:
+async def _readable(conn: Connection, ready: asyncio.Future[None]) -> None:
+    """Wait until ``conn`` has data or EOF (or ``ready`` is failed by ``stop``)."""
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
     fd = conn.fileno()
 
     def on_readable() -> None:

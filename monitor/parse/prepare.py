@@ -25,9 +25,9 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF16_BE, "utf-16-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
 )
-_XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*>")
+_XML_DECL = re.compile(r"^\s*<\?xml\s[^>]*>")
 _DECLARED_ENCODING = re.compile(
-    rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']"""
+    rb"""^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']"""
 )
 _ENTITY_DECL = re.compile(r"<!\s*entity", re.IGNORECASE)
 _UTF8_MULTIBYTE = re.compile(
@@ -89,6 +89,10 @@ def decode(body: bytes) -> tuple[str, str, tuple[str, ...]]:
         return _decode_or_replace(data, sniffed, declared_as=sniffed)
     if sniffed == "utf-8" and start:  # a UTF-8 BOM outranks any declaration
         return _decode_utf8(data, claim="has a UTF-8 byte order mark")
+    if declared is not None and declared.startswith(("utf-16", "utf-32")):
+        # We just read the declaration as ASCII, so the bytes are not UTF-16/32:
+        # the declaration is wrong (a copied template), not the bytes.
+        declared = None
     if declared is None or declared in ("utf-8", "utf-8-sig"):
         claim = "declares utf-8" if declared else "declares no encoding (so UTF-8)"
         return _decode_utf8(data, claim=claim)

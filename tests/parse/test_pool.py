@@ -148,6 +148,22 @@ def test_close_stops_every_worker() -> None:
         run(lambda: parse(pool, BODIES[0]))
 
 
+def test_close_under_a_call_in_flight_fails_it_and_starts_nothing() -> None:
+    pool = ParserPool(workers=1, timeout=30, _target=misbehave)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(parse(pool, b"hang"))
+        await asyncio.sleep(0.5)
+        started = time.monotonic()
+        pool.close()
+        with pytest.raises(ParseError, match="closed during the parse"):
+            await task
+        assert time.monotonic() - started < 5  # not left to its 30 s timeout
+
+    run(scenario)
+    assert pool.pids == [None]
+
+
 def test_str_bodies_are_refused() -> None:
     with ParserPool(workers=1) as pool, pytest.raises(TypeError):
         run(lambda: pool.parse("/etc/passwd", base_url=BASE, fetched_at=NOW))  # type: ignore[arg-type]

@@ -108,6 +108,18 @@ def test_unknown_or_non_text_encoding_label_falls_back_to_utf8() -> None:
         assert first_title(body) == PERSIAN
 
 
+def test_utf16_declared_on_ascii_compatible_bytes_is_a_lie() -> None:
+    body = rss(PERSIAN, declaration='<?xml version="1.0" encoding="UTF-16"?>').encode()
+    assert first_title(body) == PERSIAN
+
+
+def test_a_stylesheet_instruction_is_not_taken_for_the_declaration() -> None:
+    pi = '<?xml-stylesheet type="text/xsl" encoding="koi8-r" href="/rss.xsl"?>'
+    body = rss(PERSIAN, declaration=pi).encode()
+    assert first_title(body) == PERSIAN
+    assert prepare(body).data.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<?xml-style')
+
+
 def test_output_is_always_utf8_with_a_fresh_declaration() -> None:
     prepared = prepare(rss("x", declaration='  <?xml version="1.0" encoding="koi8-r"?>').encode())
     assert prepared.data.startswith(b'<?xml version="1.0" encoding="utf-8"?><rss')
