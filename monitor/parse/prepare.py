@@ -75,7 +75,8 @@ def prepare(body: bytes, *, neutralise_entities: bool = True) -> Prepared:
     text = text.removeprefix("\ufeff")
     match = _XML_DECL.match(text)
     text = _OUTPUT_DECL + (text[match.end() :] if match else "\n" + text)
-    return Prepared(text.encode("utf-8", "surrogatepass"), encoding, notes)
+    # "replace": a lone surrogate (UTF-7 can spell one) must not make the output invalid.
+    return Prepared(text.encode("utf-8", "replace"), encoding, notes)
 
 
 def decode(body: bytes) -> tuple[str, str, tuple[str, ...]]:

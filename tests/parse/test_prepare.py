@@ -188,3 +188,8 @@ def test_entity_blow_up_stays_small_and_fast() -> None:
     assert len(parsed.items[0].summary) <= 2 * len(body)
     assert "AAAA" not in parsed.items[0].summary
     assert parsed.warning is not None and "entity declaration(s) neutralised" in parsed.warning
+
+
+def test_output_is_valid_utf8_even_with_a_lone_surrogate() -> None:
+    body = b'<?xml version="1.0" encoding="utf-7"?><rss version="2.0"><channel><title>a+2AA-b'
+    prepare(body + b"</title></channel></rss>").data.decode("utf-8")  # must not raise
