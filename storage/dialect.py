@@ -1,16 +1,31 @@
-"""The few statements that differ between SQLite and PostgreSQL, chosen per connection.
+"""The statements that differ between SQLite and PostgreSQL, chosen per connection.
 
-Only ``INSERT ... ON CONFLICT DO NOTHING`` so far; both databases support it with
-RETURNING, which tells which rows were new.
+``INSERT ... ON CONFLICT DO NOTHING`` exists on both and, with RETURNING, says which
+rows were new. For a poll's items PostgreSQL gets one short statement over arrays
+(``unnest``), whatever the number of rows: psycopg re-parses every statement longer
+than 4 KB, which a many-row VALUES list always is. SQLite gets a many-row VALUES
+list (SQLAlchemy's insertmanyvalues), which costs it nothing to parse.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+from storage.tables import items
+
+BATCH = 500  # rows per statement on SQLite (its limit is 32,766 parameters)
+
+# Columns that differ per item; feed_id and fetched_at are one value per poll.
+ITEM_COLUMNS = (
+    "identity", "identity_kind", "guid", "url", "title", "summary", "content",
+    "author", "language", "published", "published_is_fetch_time",
+)  # fmt: skip
 
 
 def insert_or_ignore(conn: Connection, table: sa.Table, keys: Sequence[str]) -> sa.Insert:
@@ -20,3 +35,62 @@ def insert_or_ignore(conn: Connection, table: sa.Table, keys: Sequence[str]) -> 
     if conn.dialect.name == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     raise NotImplementedError(f"no insert-or-ignore for {conn.dialect.name}")
+
+
+def stored_identities(conn: Connection, feed_id: str, identities: list[str]) -> set[str]:
+    """Which of ``identities`` are already stored for ``feed_id``."""
+    query = sa.select(items.c.identity).where(items.c.feed_id == feed_id)
+    if conn.dialect.name == "postgresql":
+        return set(conn.scalars(query.where(_ANY_IDENTITY), {"identities": identities}))
+    found: set[str] = set()
+    for chunk in _chunks(identities, BATCH):
+        found.update(conn.scalars(query.where(items.c.identity.in_(chunk))))
+    return found
+
+
+def insert_items(
+    conn: Connection, feed_id: str, fetched_at: datetime, rows: list[dict[str, Any]]
+) -> Iterator[tuple[int, str]]:
+    """Insert ``rows`` (``ITEM_COLUMNS`` each) unless stored; (id, identity) of new ones."""
+    if conn.dialect.name == "postgresql":
+        params: dict[str, Any] = {name: [row[name] for row in rows] for name in ITEM_COLUMNS}
+        params.update(feed_id=feed_id, fetched_at=fetched_at)
+        for item_id, identity in conn.execute(_PG_INSERT_ITEMS, params):
+            yield item_id, identity
+        return
+    stmt = insert_or_ignore(conn, items, ["feed_id", "identity"]).returning(
+        items.c.id, items.c.identity
+    )
+    for chunk in _chunks(rows, BATCH):
+        batch = [{**row, "feed_id": feed_id, "fetched_at": fetched_at} for row in chunk]
+        for item_id, identity in conn.execute(stmt, batch):
+            yield item_id, identity
+
+
+def _pg_insert_items() -> sa.Insert:
+    arrays = [
+        sa.bindparam(name, type_=postgresql.ARRAY(items.c[name].type)) for name in ITEM_COLUMNS
+    ]
+    new = sa.func.unnest(*arrays).table_valued(*ITEM_COLUMNS).render_derived(name="new")
+    select = sa.select(
+        sa.bindparam("feed_id", type_=items.c.feed_id.type),
+        *(new.c[name] for name in ITEM_COLUMNS),
+        sa.bindparam("fetched_at", type_=items.c.fetched_at.type),
+    )
+    return (
+        postgresql.insert(items)
+        .from_select(["feed_id", *ITEM_COLUMNS, "fetched_at"], select)
+        .on_conflict_do_nothing(index_elements=["feed_id", "identity"])
+        .returning(items.c.id, items.c.identity)
+    )
+
+
+_PG_INSERT_ITEMS = _pg_insert_items()
+_ANY_IDENTITY = items.c.identity == sa.any_(
+    sa.bindparam("identities", type_=postgresql.ARRAY(sa.Text))
+)
+
+
+def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

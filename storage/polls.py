@@ -15,23 +15,20 @@ since a btree entry on PostgreSQL cannot exceed about 2.7 KB.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage.dialect import insert_or_ignore
+from storage import dialect
 from storage.errors import FeedNotFoundError
 from storage.records import NewItem, PollFailed, PollSucceeded
-from storage.tables import feeds, fetch_log, items
+from storage.tables import feeds, fetch_log
 
 MAX_IDENTITY = 500  # characters; at most 2,000 bytes of UTF-8
 MAX_ERROR = 4_000  # characters kept of an error message
-BATCH = 500  # rows per INSERT statement / identities per IN (...) lookup
-
-T = TypeVar("T")
 
 
 def stored_identity(identity: str) -> str:
@@ -127,36 +124,22 @@ def _insert_items(
     for item in new:
         identity = stored_identity(item.identity)
         if identity not in rows:
-            rows[identity] = _row(item, identity, feed_id, fetched_at)
+            rows[identity] = _row(item, identity)
     if not rows:
         return []
-
     # Most items of a changed feed are stored already: look their identities up
     # rather than send every body again only to have it ignored.
-    stored: set[str] = set()
-    for keys in _chunks(list(rows), BATCH):
-        stored.update(
-            conn.scalars(
-                sa.select(items.c.identity).where(
-                    items.c.feed_id == feed_id, items.c.identity.in_(keys)
-                )
-            )
-        )
+    stored = dialect.stored_identities(conn, feed_id, list(rows))
     candidates = [row for identity, row in rows.items() if identity not in stored]
-
-    inserted: dict[str, int] = {}
-    stmt = insert_or_ignore(conn, items, ["feed_id", "identity"]).returning(
-        items.c.id, items.c.identity
-    )
-    for batch in _chunks(candidates, BATCH):
-        for item_id, identity in conn.execute(stmt, batch):
-            inserted[identity] = item_id
+    if not candidates:
+        return []
+    returned = dialect.insert_items(conn, feed_id, fetched_at, candidates)
+    inserted = {identity: item_id for item_id, identity in returned}
     return [inserted[identity] for identity in rows if identity in inserted]
 
 
-def _row(item: NewItem, identity: str, feed_id: str, fetched_at: datetime) -> dict[str, Any]:
+def _row(item: NewItem, identity: str) -> dict[str, Any]:
     return {
-        "feed_id": feed_id,
         "identity": identity,
         "identity_kind": _text(item.identity_kind),
         "guid": _optional_text(item.guid),
@@ -168,7 +151,6 @@ def _row(item: NewItem, identity: str, feed_id: str, fetched_at: datetime) -> di
         "language": _optional_text(item.language),
         "published": item.published,
         "published_is_fetch_time": item.published_is_fetch_time,
-        "fetched_at": fetched_at,
     }
 
 
@@ -184,16 +166,17 @@ def _log(
 ) -> None:
     duration_ms = max(0, round((finished_at - started_at).total_seconds() * 1000))
     conn.execute(
-        sa.insert(fetch_log).values(
-            feed_id=feed_id,
-            started_at=started_at,
-            finished_at=finished_at,
-            duration_ms=duration_ms,
-            outcome=outcome,
-            http_status=http_status,
-            new_items=new_items,
-            error=error,
-        )
+        sa.insert(fetch_log),
+        {
+            "feed_id": feed_id,
+            "started_at": started_at,
+            "finished_at": finished_at,
+            "duration_ms": duration_ms,
+            "outcome": outcome,
+            "http_status": http_status,
+            "new_items": new_items,
+            "error": error,
+        },
     )
 
 
@@ -203,8 +186,3 @@ def _text(value: str) -> str:
 
 def _optional_text(value: str | None) -> str | None:
     return None if value is None else _text(value)
-
-
-def _chunks(values: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from storage import MAX_IDENTITY, NaiveDatetimeError, Store, stored_identity
-from storage.tables import feeds, fetch_log
+from storage import MAX_IDENTITY, NaiveDatetimeError, NewItem, Store, stored_identity
+from storage.tables import feeds, fetch_log, items
 from tests.storage.factories import T0, at, failed, feed, item, raw, succeeded
 
 
@@ -193,3 +193,30 @@ def test_error_messages_are_bounded(store: Store) -> None:
     store.record_failure(failed(error="e" * 100_000))
     (status,) = store.feed_statuses()
     assert status.last_error is not None and len(status.last_error) == 4_000
+
+
+def test_every_item_field_is_stored(store: Store, database_url: str) -> None:
+    full = item(
+        "full",
+        identity_kind="link",
+        guid="urn:uuid:1",
+        author="Amnesty International",
+        language="fa",
+        content="<p>body</p>",
+        published=at(-90),
+        published_is_fetch_time=True,
+    )
+    bare = item("bare", url=None, guid=None, author=None, language=None)
+    store.record_success(succeeded(), [full, bare])
+    with raw(database_url) as conn:
+        rows = {
+            row["identity"]: row
+            for row in conn.execute(sa.select(items).order_by(items.c.id)).mappings()
+        }
+    for given in (full, bare):
+        stored = rows[given.identity]
+        expected = {name: getattr(given, name) for name in NewItem.__dataclass_fields__} | {
+            "feed_id": "ihrngo-en",
+            "fetched_at": succeeded().finished_at,
+        }
+        assert {name: stored[name] for name in expected} == expected
