@@ -22,6 +22,7 @@ from typing import Protocol
 import brotli
 
 CHUNK = 64 * 1024  # most bytes a decoder produces in one step
+MAX_ENCODINGS = 4  # stacked Content-Encodings accepted; real servers use one
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -61,6 +62,8 @@ class _Zlib:
                 raise DecodeError(str(e)) from e
             if out:
                 yield out
+            if self._z.eof:
+                return  # what follows the stream is in unused_data (unconsumed_tail is stale)
             data = self._z.unconsumed_tail
             # A full piece may leave output pending inside zlib even with no input left.
             if not data and len(out) < CHUNK:
@@ -75,25 +78,22 @@ class GzipDecoder(_Zlib):
         self._ignoring = False  # trailing garbage after the last member
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        if self._ignoring or not data:
-            return
-        self._started = True
-        if self._z.eof:
-            data = self._after_member + data
-            if len(data) < len(_GZIP_MAGIC):
-                self._after_member = data
-                return
-            if not data.startswith(_GZIP_MAGIC):
-                # Like gzip(1): trailing garbage after a complete member is ignored.
-                self._ignoring = True
-                return
-            self._z = zlib.decompressobj(self._wbits)
-            self._after_member = b""
-        yield from self._inflate(data)
-        if self._z.eof and self._z.unused_data:
-            rest = self._z.unused_data
-            self._after_member = b""
-            yield from self.feed(rest)
+        # A loop, not recursion: one read may hold thousands of tiny members.
+        while data and not self._ignoring:
+            self._started = True
+            if self._z.eof:
+                data = self._after_member + data
+                if len(data) < len(_GZIP_MAGIC):
+                    self._after_member = data
+                    return
+                if not data.startswith(_GZIP_MAGIC):
+                    # Like gzip(1): trailing garbage after a complete member is ignored.
+                    self._ignoring = True
+                    return
+                self._z = zlib.decompressobj(self._wbits)
+                self._after_member = b""
+            yield from self._inflate(data)
+            data = self._z.unused_data if self._z.eof else b""
 
     def finish(self) -> Iterator[bytes]:
         if self._started and not self._z.eof and not self._ignoring:
@@ -184,6 +184,8 @@ def decoders_for(content_encoding: str | None) -> list[Decoder]:
         for name in (content_encoding or "").split(",")
         if name.strip() and name.strip().lower() != "identity"
     ]
+    if len(names) > MAX_ENCODINGS:
+        raise DecodeError(f"more than {MAX_ENCODINGS} stacked Content-Encodings")
     decoders: list[Decoder] = []
     for name in reversed(names):
         factory = _DECODERS.get(name)

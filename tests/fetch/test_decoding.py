@@ -75,6 +75,7 @@ def test_cap_is_after_decompression(encoding: str | None, data: bytes) -> None:
     ("zstd", "unsupported Content-Encoding 'zstd'"),
     ("gzip, compress", "unsupported Content-Encoding 'compress'"),
     ("bogus", "unsupported"),
+    ("gzip, " * 10 + "gzip", "more than 4 stacked"),
 ])
 def test_unknown_encodings_are_refused(encoding: str, message: str) -> None:
     with pytest.raises(DecodeError, match=message):
@@ -144,3 +145,9 @@ def test_raw_bytes_are_capped_too() -> None:
     body = BoundedBody("deflate", limit=100_000)
     with pytest.raises(BodyTooLarge):
         body.feed(b"\x78\x9c" + empty_blocks)
+
+
+def test_thousands_of_tiny_gzip_members() -> None:
+    member = gz(b"")
+    data = gz(b"start") + member * 20_000 + gz(b"end")
+    assert decode_all("gzip", data, limit=1_000_000) == b"startend"

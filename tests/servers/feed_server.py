@@ -58,7 +58,7 @@ class _Default:
     """Marks "derive it" for add_feed's etag and last_modified."""
 
 
-DEFAULT: Any = _Default()
+DEFAULT = _Default()
 
 
 @dataclass
@@ -98,9 +98,11 @@ class FeedServer:
         body: bytes,
         *,
         content_type: str = "application/rss+xml; charset=utf-8",
-        etag: str | None = DEFAULT,
-        last_modified: str | None = DEFAULT,
+        etag: str | None | _Default = DEFAULT,
+        last_modified: str | None | _Default = DEFAULT,
     ) -> None:
+        """Serve ``body`` at ``path``; by default the ETag is derived from the body's hash
+        and Last-Modified is a fixed date. Pass None to send no such header."""
         if isinstance(etag, _Default):
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         if isinstance(last_modified, _Default):
