@@ -126,11 +126,11 @@ class Fetcher:
 
     async def _hop(self, request: FetchRequest, chain: RedirectChain) -> FetchResult | None:
         """One request to ``chain.current``: a result, or None after moving to the next hop."""
-        headers = {}
+        headers: dict[bytes, bytes] = {}
         if request.etag:
-            headers["If-None-Match"] = request.etag
+            headers[b"If-None-Match"] = _header_bytes(request.etag)
         if request.last_modified:
-            headers["If-Modified-Since"] = request.last_modified
+            headers[b"If-Modified-Since"] = _header_bytes(request.last_modified)
         http_request = self._client.build_request(
             "GET", chain.current, headers=headers, timeout=request.timeout
         )
@@ -145,8 +145,8 @@ class Fetcher:
                     url=str(chain.current),
                     status=304,
                     body=None,
-                    etag=response.headers.get("etag") or request.etag,
-                    last_modified=response.headers.get("last-modified") or request.last_modified,
+                    etag=_validator(response, b"etag") or request.etag,
+                    last_modified=_validator(response, b"last-modified") or request.last_modified,
                     content_type=response.headers.get("content-type"),
                     permanent_url=chain.permanent_url,
                 )
@@ -157,8 +157,8 @@ class Fetcher:
                 url=str(chain.current),
                 status=status,
                 body=body,
-                etag=response.headers.get("etag"),
-                last_modified=response.headers.get("last-modified"),
+                etag=_validator(response, b"etag"),
+                last_modified=_validator(response, b"last-modified"),
                 content_type=response.headers.get("content-type"),
                 permanent_url=chain.permanent_url,
             )
@@ -178,6 +178,25 @@ class Fetcher:
             async for piece in raw:
                 body.feed(piece)
         return body.finish()
+
+
+def _validator(response: httpx.Response, name: bytes) -> str | None:
+    """ETag or Last-Modified as opaque text: Latin-1 maps every byte to one character,
+    so ``_header_bytes`` sends back exactly the bytes received (RFC 9110 allows any
+    byte above 0x7F in an entity tag; httpx would decode UTF-8 and then refuse to send
+    non-ASCII, breaking every later poll of that feed)."""
+    for key, value in response.headers.raw:
+        if key.lower() == name:
+            return value.decode("latin-1") or None
+    return None
+
+
+def _header_bytes(value: str) -> bytes:
+    """A validator as bytes on the wire; see ``_validator``."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
 
 
 def _timed_out(request: FetchRequest, chain: RedirectChain) -> FetchError:

@@ -92,6 +92,29 @@ def test_304_with_new_validators_keeps_the_new_ones(feed_server: FeedServer) -> 
     assert (result.etag, result.last_modified) == ('"v2"', new_date)
 
 
+@pytest.mark.parametrize("etag", ['"caf\u00e9"', '"\u062e\u0628\u0631"'])
+def test_non_ascii_validators_are_sent_back(feed_server: FeedServer, etag: str) -> None:
+    raw = etag.encode("utf-8")
+
+    def answer_with_raw_etag(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("If-None-Match") is not None:
+            send(handler, 304)
+            return
+        # send_header would encode the value as Latin-1; write the raw UTF-8 bytes.
+        handler.wfile.write(
+            b"HTTP/1.1 200 OK\r\nETag: " + raw + b"\r\nContent-Length: %d\r\n\r\n" % len(FEED)
+            + FEED
+        )
+
+    feed_server.add_route("/etag", answer_with_raw_etag)
+    first = fetch(feed_server.url("/etag"))
+    assert first.etag
+    second = fetch(feed_server.url("/etag"), etag=first.etag)
+    assert second.not_modified
+    sent = feed_server.requests_for("/etag")[1].headers["if-none-match"]
+    assert sent.encode("latin-1") == raw
+
+
 def test_sample_feeds_arrive_intact(feed_server: FeedServer) -> None:
     paths = load_sample_feeds(feed_server)
     assert len(paths) >= 6
