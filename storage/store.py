@@ -13,10 +13,11 @@ from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage import feeds, items, polls
 from storage.engine import WRITE, display_url, make_engine
-from storage.errors import StorageError, storage_errors
+from storage.errors import StorageError, describe_cause, storage_errors
 from storage.migrate import upgrade
 from storage.records import (
     FeedDefinition,
@@ -43,20 +44,19 @@ class Store:
     @classmethod
     def open(cls, url: str) -> Store:
         """Connect to ``url`` and bring its schema up to date (safe to race)."""
-        operation = f"open the database {display_url(url)}"
         try:
-            with storage_errors(operation):
-                engine = make_engine(url)
-                try:
-                    upgrade(engine)
-                except BaseException:
-                    engine.dispose()
-                    raise
-        except StorageError as error:
-            if str(error).startswith("could not "):  # already names the operation
+            engine = make_engine(url)
+            try:
+                upgrade(engine)
+            except BaseException:
+                engine.dispose()
                 raise
-            # make_engine and upgrade say what is wrong, not that opening failed.
-            raise StorageError(f"could not {operation}: {error}") from error
+        except (SQLAlchemyError, StorageError) as error:
+            # A StorageError from make_engine or upgrade says what is wrong, not where.
+            cause = str(error) if isinstance(error, StorageError) else describe_cause(error)
+            raise StorageError(
+                f"could not open the database {display_url(url)}: {cause}"
+            ) from error
         return cls(engine)
 
     def close(self) -> None:
