@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 FIELDS = "fields"
+_OURS = "_monitor_handler"
 
 
 def _logfmt_value(value: Any) -> str:
@@ -58,8 +59,10 @@ def configure(*, debug: bool = False, fmt: str = "text") -> None:
     """Send monitor's logs to stderr in the chosen format; quiet noisy libraries."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else LogfmtFormatter())
+    setattr(handler, _OURS, True)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only our own handler, so calling this twice (tests, embedding) keeps others.
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, _OURS, False)] + [handler]
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)

@@ -77,7 +77,9 @@ def status_text(feeds: Sequence[FeedStatus], deliveries: dict[str, int], now: da
                 state,
                 str(f.items),
                 _age(f.last_success_at, now),
-                _age(f.next_poll_at, now) if f.enabled else "-",
+                ("due" if f.next_poll_at is None else _age(f.next_poll_at, now))
+                if f.enabled
+                else "-",
                 error[:100],
             )
         )

@@ -1,0 +1,77 @@
+"""Helpers for end-to-end tests: a feeds.yaml pointing at the loopback server, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Cli:
+    """Runs ``monitor`` in-process (fast) or as a real subprocess, with its own env."""
+
+    config: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str) -> int:
+        return main([*args, "--config", str(self.config)], self.env)
+
+    def subprocess(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "monitor", *args, "--config", str(self.config)],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            cwd=self.config.parent,
+        )
+
+    def export(self) -> list[dict[str, object]]:
+        out = self.subprocess("export")
+        assert out.returncode == 0, out.stderr
+        return [json.loads(line) for line in out.stdout.splitlines()]
+
+    def status(self) -> dict[str, object]:
+        out = self.subprocess("status", "--json")
+        assert out.returncode == 0, out.stderr
+        result: dict[str, object] = json.loads(out.stdout)
+        return result
+
+
+def write_config(path: Path, feeds: Sequence[dict[str, object]], **http: object) -> Path:
+    lines = ["version: 1", "http:", "  allow_private_networks: true"]
+    lines += [f"  {k}: {v}" for k, v in http.items()]
+    lines += ["defaults:", "  timeout: 10s", "feeds:"]
+    for feed in feeds:
+        first = True
+        for key, value in feed.items():
+            lines.append(f"  {'- ' if first else '  '}{key}: {json.dumps(value)}")
+            first = False
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_cli(tmp_path: Path, database_url: str) -> Callable[..., Cli]:
+    def make(feeds: Sequence[dict[str, object]], **http: object) -> Cli:
+        config = write_config(tmp_path / "feeds.yaml", feeds, **http)
+        return Cli(config=config, env={"MONITOR_DATABASE_URL": database_url, "PYTHONPATH": str(REPO)})
+
+    return make
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip()
