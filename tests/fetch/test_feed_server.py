@@ -143,6 +143,21 @@ def test_stop_ends_hostile_handlers() -> None:
     assert len(handler_threads()) == before
 
 
+@pytest.mark.parametrize("path", ["/hostile/trickle", "/hostile/slow-headers"])
+def test_hostile_handlers_end_when_the_client_leaves(feed_server: FeedServer, path: str) -> None:
+    before = len(handler_threads())
+    host, port = feed_server.base_url.removeprefix("http://").split(":")
+    client = socket.create_connection((host, int(port)))
+    client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    time.sleep(0.3)
+    assert len(handler_threads()) == before + 1
+    client.close()
+    deadline = time.monotonic() + 3
+    while len(handler_threads()) > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(handler_threads()) == before
+
+
 def test_many_conditional_requests(feed_server: FeedServer) -> None:
     for i in range(100):
         feed_server.add_feed(f"/f/{i}.xml", FEED + str(i).encode())

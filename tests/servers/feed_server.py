@@ -31,8 +31,10 @@ import email.utils
 import functools
 import gzip as gzip_module
 import hashlib
+import select
 import socket
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -456,6 +458,23 @@ def _endless(
         handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
 
 
+def _pause(handler: BaseHTTPRequestHandler, stopping: threading.Event, seconds: float) -> bool:
+    """Sleep ``seconds``; True (stop now) as soon as the server stops or the client leaves."""
+    end = time.monotonic() + seconds
+    while (remaining := end - time.monotonic()) > 0:
+        if stopping.wait(min(0.1, remaining)) or _client_gone(handler.connection):
+            return True
+    return False
+
+
+def _client_gone(connection: socket.socket) -> bool:
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
 def _trickle(
     handler: BaseHTTPRequestHandler, query: dict[str, list[str]], stopping: threading.Event
 ) -> None:
@@ -466,7 +485,7 @@ def _trickle(
     handler.wfile.flush()
     text = _ENDLESS_HEAD + _ENDLESS_ITEM * 10_000
     for byte in text:
-        if stopping.wait(1.0):
+        if _pause(handler, stopping, 1.0):
             return
         handler.wfile.write(bytes([byte]))
         handler.wfile.flush()
@@ -476,7 +495,7 @@ def _slow_headers(
     handler: BaseHTTPRequestHandler, query: dict[str, list[str]], stopping: threading.Event
 ) -> None:
     seconds = float(query.get("seconds", ["30"])[0])
-    if stopping.wait(seconds):
+    if _pause(handler, stopping, seconds):
         return
     body = _ENDLESS_HEAD + b"</channel></rss>\n"
     send(handler, 200, body, {"Content-Type": "application/rss+xml"})
