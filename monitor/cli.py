@@ -36,20 +36,28 @@ def utcnow() -> datetime:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, help="feeds.yaml (default: $MONITOR_CONFIG or ./feeds.yaml)")
+    common.add_argument(
+        "--config", type=Path, help="feeds.yaml (default: $MONITOR_CONFIG or ./feeds.yaml)"
+    )
     common.add_argument("--debug", action="store_true", help="debug logs and tracebacks")
     common.add_argument("--log-format", choices=("text", "json"), default="text")
 
-    parser = argparse.ArgumentParser(prog="monitor", parents=[common], description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="monitor", parents=[common], description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="poll feeds on schedule until stopped")
     poll = sub.add_parser("poll", parents=[common], help="poll feeds once and exit")
-    poll.add_argument("--feed", action="append", default=[], metavar="ID", help="only this feed (repeatable)")
+    poll.add_argument(
+        "--feed", action="append", default=[], metavar="ID", help="only this feed (repeatable)"
+    )
     sub.add_parser("check", parents=[common], help="validate feeds.yaml")
     status = sub.add_parser("status", parents=[common], help="feed health and deliveries")
     status.add_argument("--json", action="store_true")
     export = sub.add_parser("export", parents=[common], help="print every stored item")
-    export.add_argument("--since", metavar="DATE", help="only items fetched since (ISO date or time)")
+    export.add_argument(
+        "--since", metavar="DATE", help="only items fetched since (ISO date or time)"
+    )
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     return parser
 
@@ -76,8 +84,13 @@ def parse_since(text: str | None) -> datetime | None:
 def feed_definitions(config: Config) -> list[FeedDefinition]:
     return [
         FeedDefinition(
-            id=f.id, url=f.url, name=f.name, label=f.label.value, language=f.language,
-            country=f.country, enabled=f.enabled,
+            id=f.id,
+            url=f.url,
+            name=f.name,
+            label=f.label.value,
+            language=f.language,
+            country=f.country,
+            enabled=f.enabled,
         )  # fmt: skip
         for f in config.feeds
     ]
@@ -102,7 +115,9 @@ def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str
     known = {f.id for f in config.feeds}
     unknown = [i for i in args.feed if i not in known]
     if unknown:
-        raise UsageError(f"--feed: no feed with id {', '.join(map(repr, unknown))} in {config.path}")
+        raise UsageError(
+            f"--feed: no feed with id {', '.join(map(repr, unknown))} in {config.path}"
+        )
     feeds = [f for f in config.feeds if (f.id in args.feed if args.feed else f.enabled)]
     with open_store(environ, config) as store:
         reports = asyncio.run(poll_once(config, store, feeds, utcnow))

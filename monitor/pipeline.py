@@ -22,8 +22,8 @@ from typing import Protocol
 
 from monitor import cadence
 from monitor.errors import FeedError, FetchError
-from monitor.model import FeedSettings, FetchRequest, FetchResult, ParsedFeed, ParsedItem
 from monitor.logs import FIELDS
+from monitor.model import FeedSettings, FetchRequest, FetchResult, ParsedFeed, ParsedItem
 from storage import FeedForUpdate, NewItem, PollFailed, PollSucceeded, Store
 
 log = logging.getLogger("monitor.poll")
@@ -125,7 +125,9 @@ class Pipeline:
         self._log(report)
         return report
 
-    async def _poll(self, feed: FeedSettings, state: FeedForUpdate, started: datetime) -> PollReport:
+    async def _poll(
+        self, feed: FeedSettings, state: FeedForUpdate, started: datetime
+    ) -> PollReport:
         request = FetchRequest(
             url=state.permanent_url or feed.url,
             timeout=feed.timeout,

@@ -54,7 +54,11 @@ def _age(value: datetime | None, now: datetime) -> str:
     seconds = (now - value).total_seconds()
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if abs(seconds) >= size:
-            return f"{seconds / size:.0f}{unit} ago" if seconds >= 0 else f"in {-seconds / size:.0f}{unit}"
+            return (
+                f"{seconds / size:.0f}{unit} ago"
+                if seconds >= 0
+                else f"in {-seconds / size:.0f}{unit}"
+            )
     return f"{seconds:.0f}s ago" if seconds >= 0 else f"in {-seconds:.0f}s"
 
 
@@ -84,7 +88,9 @@ def status_text(feeds: Sequence[FeedStatus], deliveries: dict[str, int], now: da
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows
+    ]
     failing = sum(1 for f in feeds if f.enabled and not f.ok and f.last_polled_at is not None)
     lines.append("")
     lines.append(f"{len(feeds)} feeds, {failing} failing")

@@ -14,6 +14,7 @@ processes from polling one feed at once).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -82,7 +83,10 @@ class APSchedulerPolls:
             if feed_id not in self._running:
                 task: asyncio.Task[object] = asyncio.create_task(self._guarded(feed_id))
                 self._running[feed_id] = task
-                task.add_done_callback(lambda _t, f=feed_id: self._running.pop(f, None))
+                task.add_done_callback(functools.partial(self._forget, feed_id))
+
+    def _forget(self, feed_id: str, _task: asyncio.Task[object]) -> None:
+        self._running.pop(feed_id, None)
 
     async def _guarded(self, feed_id: str) -> object:
         try:

@@ -68,7 +68,9 @@ def write_config(path: Path, feeds: Sequence[dict[str, object]], **http: object)
 def make_cli(tmp_path: Path, database_url: str) -> Callable[..., Cli]:
     def make(feeds: Sequence[dict[str, object]], **http: object) -> Cli:
         config = write_config(tmp_path / "feeds.yaml", feeds, **http)
-        return Cli(config=config, env={"MONITOR_DATABASE_URL": database_url, "PYTHONPATH": str(REPO)})
+        return Cli(
+            config=config, env={"MONITOR_DATABASE_URL": database_url, "PYTHONPATH": str(REPO)}
+        )
 
     return make
 

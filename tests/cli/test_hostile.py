@@ -79,7 +79,9 @@ def run_sampled(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[int, fl
 def test_hostile_feeds_fail_alone_within_limits(
     feed_server: FeedServer, make_cli: Callable[..., Cli]
 ) -> None:
-    feed_server.add_feed("/good.xml", (SAMPLE_FEEDS / "un_news_europe_rss_2022-04_feedverse.xml").read_bytes())
+    feed_server.add_feed(
+        "/good.xml", (SAMPLE_FEEDS / "un_news_europe_rss_2022-04_feedverse.xml").read_bytes()
+    )
     feed_server.add_feed("/entities.xml", entity_blowup())
     hostile = {
         "entities": "/entities.xml",
@@ -89,7 +91,10 @@ def test_hostile_feeds_fail_alone_within_limits(
         "trickle": "/hostile/trickle",
     }
     feeds = [{"id": "good", "url": feed_server.url("/good.xml"), "label": "un"}]
-    feeds += [{"id": k, "url": feed_server.url(v), "label": "other", "timeout": "5s"} for k, v in hostile.items()]
+    feeds += [
+        {"id": k, "url": feed_server.url(v), "label": "other", "timeout": "5s"}
+        for k, v in hostile.items()
+    ]
     cli = make_cli(feeds, max_body="10MB")
 
     code, seconds, peak, err = run_sampled(

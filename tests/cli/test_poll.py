@@ -37,9 +37,7 @@ def test_poll_stores_every_entry_once_then_polls_conditionally(
     assert cli("poll") == 0
     items = cli.export()
 
-    expected = {
-        f["id"]: entry_count(SAMPLE_FEEDS / str(f["url"]).rsplit("/", 1)[1]) for f in feeds
-    }
+    expected = {f["id"]: entry_count(SAMPLE_FEEDS / str(f["url"]).rsplit("/", 1)[1]) for f in feeds}
     assert Counter(i["feed"] for i in items) == expected
     assert sum(expected.values()) == 201
     labels = {f["id"]: f["label"] for f in feeds}
