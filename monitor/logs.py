@@ -32,7 +32,7 @@ class LogfmtFormatter(logging.Formatter):
         stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         parts = [stamp, record.levelname, record.getMessage()]
         fields: Mapping[str, Any] = getattr(record, FIELDS, {}) or {}
-        parts.extend(f"{k}={_logfmt_value(v)}" for k, v in fields.items())
+        parts.extend(f"{k}={_logfmt_value(v)}" for k, v in fields.items() if v is not None)
         line = " ".join(parts)
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)

@@ -11,8 +11,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras}"
 if [ ! -e "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[${extras}]"
-  rm -f .venv/.installed-*
+  echo "setting up .venv (first run only; log in .venv/install.log)..." >&2
+  # Build-backend chatter goes to the log; it is shown only when the install fails.
+  if ! { .venv/bin/python -m pip install --upgrade pip \
+         && .venv/bin/python -m pip install -e ".[${extras}]"; } >.venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "set-up failed; see the messages above" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
