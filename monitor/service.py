@@ -11,7 +11,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from monitor.config import Config
 from monitor.fetch import Fetcher
@@ -22,6 +22,25 @@ from monitor.scheduler import APSchedulerPolls
 from storage import Store
 
 log = logging.getLogger("monitor.service")
+
+# The fetch log explains recent failures and will teach each feed's cadence; three
+# months is enough for both and keeps it from growing without bound.
+FETCH_LOG_KEPT = timedelta(days=90)
+HOUSEKEEPING_EVERY = 24 * 3600.0
+
+
+async def housekeeping(store: Store, clock: Callable[[], datetime], stop: asyncio.Event) -> None:
+    """Prunes old fetch-log rows at start and then daily, until ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            pruned = store.prune_fetch_log(clock() - FETCH_LOG_KEPT)
+            log.info("housekeeping", extra={"fields": {"fetch_log_pruned": pruned}})
+        except Exception:  # never worth stopping the service for
+            log.exception("housekeeping failed")
+        try:
+            await asyncio.wait_for(stop.wait(), HOUSEKEEPING_EVERY)
+        except TimeoutError:
+            pass
 
 
 async def poll_once(
@@ -54,7 +73,12 @@ async def run_service(
                     return await pipeline.poll_leased(feed) if feed else None
 
                 scheduler = APSchedulerPolls(due=store.due_feeds, poll=poll, clock=clock)
-                await scheduler.run(stop)
+                keeper = asyncio.create_task(housekeeping(store, clock, stop))
+                try:
+                    await scheduler.run(stop)
+                finally:
+                    stop.set()
+                    await keeper
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
