@@ -146,6 +146,8 @@ SETTINGS: tuple[Setting, ...] = (
             help="As for topics."),
     Setting("people[].notes", Text(multiline=True),
             help="Free notes for researchers; not matched."),
+    Setting("people[].allow_single_word", Boolean(), default=False,
+            help="Let a one-word alias (a surname alone) fire by itself."),
     Setting("people_files", ListOf(Text(), example="[people.csv]"), default=(),
             help="CSV files of more people, relative to this file's folder."),
     # alerts
