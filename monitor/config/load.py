@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
+from monitor.config.kinds import did_you_mean
 from monitor.config.located import Problems
+from monitor.config.people_csv import read_people_files
 from monitor.config.rules import check_rules
 from monitor.config.settings import Config, build_config
 from monitor.config.source import read_document
 from monitor.config.validate import validate
+from monitor.errors import ConfigError, ConfigProblem
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
@@ -39,4 +43,41 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     check_rules(clean, document.data, document.positions, problems, env, path)
     if problems:
         raise problems.error()
-    return build_config(clean, path, document.positions)
+    config = build_config(clean, path, document.positions)
+    if not config.people_files:
+        return config
+    file_people, csv_problems = read_people_files(
+        config.people_files, (p["name"] for p in config.people)
+    )
+    config = replace(config, file_people=file_people)
+    csv_problems += unknown_digest_people(config)
+    if csv_problems:
+        raise ConfigError(csv_problems)
+    return config
+
+
+def unknown_digest_people(config: Config) -> list[ConfigProblem]:
+    """Digest people that are neither in feeds.yaml nor in a people file.
+
+    Checked here rather than with the other rules because the names in people files
+    are known only once the files are read.
+    """
+    names = [p["name"] for p in config.all_people]
+    problems = []
+    for i, digest in enumerate((config.alerts or {}).get("digests") or ()):
+        chosen = digest.get("people")
+        if not isinstance(chosen, tuple):
+            continue
+        for j, name in enumerate(chosen):
+            if name not in names:
+                line, col = config.locate("alerts", "digests", i, "people", j)
+                problems.append(
+                    ConfigProblem(
+                        str(config.path),
+                        line,
+                        col,
+                        f'digest "{digest["id"]}" names the person "{name}", but nobody in'
+                        f" feeds.yaml or its people files has that name{did_you_mean(name, names)}",
+                    )
+                )
+    return problems

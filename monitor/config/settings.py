@@ -42,6 +42,12 @@ class Config:
     people_files: tuple[Path, ...]
     alerts: Mapping[str, Any] | None
     positions: Positions = field(default_factory=Positions, repr=False, compare=False)
+    file_people: tuple[Mapping[str, Any], ...] = ()  # from people_files; each has "source"
+
+    @property
+    def all_people(self) -> tuple[Mapping[str, Any], ...]:
+        """People from feeds.yaml, then from people_files, in order."""
+        return self.people + self.file_people
 
     def feed(self, feed_id: str) -> FeedSettings:
         """The feed with this id; KeyError if there is none."""
