@@ -1,16 +1,22 @@
-"""storage: the system of record (feeds, poll history, items) behind one ``Store``.
+"""storage: the system of record (feeds, poll history, items, matches) behind one ``Store``.
 
 It knows nothing of feeds.yaml, HTTP, parsing or email, and never imports
 ``monitor`` or ``alerts``. Callers pass and receive the typed records below. Errors
 are ``storage.StorageError``; the CLI wraps them into ``monitor.errors.StorageError``.
 """
 
-from storage.errors import FeedNotFoundError, NaiveDatetimeError, StorageError
+from storage.errors import (
+    FeedNotFoundError,
+    ItemNotFoundError,
+    NaiveDatetimeError,
+    StorageError,
+)
 from storage.polls import MAX_IDENTITY, stored_identity
 from storage.records import (
     FeedDefinition,
     FeedForUpdate,
     FeedStatus,
+    MatchRecord,
     NewItem,
     PollFailed,
     PollSucceeded,
@@ -24,6 +30,8 @@ __all__ = [
     "FeedForUpdate",
     "FeedNotFoundError",
     "FeedStatus",
+    "ItemNotFoundError",
+    "MatchRecord",
     "NaiveDatetimeError",
     "NewItem",
     "PollFailed",

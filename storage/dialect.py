@@ -4,7 +4,9 @@
 rows were new. For a poll's items PostgreSQL gets one short statement over arrays
 (``unnest``), whatever the number of rows: psycopg re-parses every statement longer
 than 4 KB, which a many-row VALUES list always is. SQLite gets a many-row VALUES
-list (SQLAlchemy's insertmanyvalues), which costs it nothing to parse.
+list (SQLAlchemy's insertmanyvalues), which costs it nothing to parse. Their
+matches go in the same way. Reading an item's matches with it is a correlated
+JSON aggregate, spelled differently by each.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from storage.tables import items
+from storage.tables import dump_strings, items, matches
 
 BATCH = 500  # rows per statement on SQLite (its limit is 32,766 parameters)
 
@@ -67,6 +69,45 @@ def insert_items(
             yield item_id, identity
 
 
+# Columns that differ per match; matched_at and source are one value per statement.
+MATCH_COLUMNS = ("item_id", "kind", "key", "severity", "evidence")
+
+
+def insert_matches(
+    conn: Connection, rows: list[dict[str, Any]], matched_at: datetime, source: str
+) -> None:
+    """Insert ``rows`` (``MATCH_COLUMNS`` each; none stored yet) in one statement."""
+    if conn.dialect.name == "postgresql":
+        params: dict[str, Any] = {name: [row[name] for row in rows] for name in MATCH_COLUMNS}
+        params["evidence"] = [dump_strings(evidence) for evidence in params["evidence"]]
+        params.update(matched_at=matched_at, source=source)
+        conn.execute(_PG_INSERT_MATCHES, params)
+        return
+    extra = {"matched_at": matched_at, "source": source}
+    conn.execute(sa.insert(matches), [{**row, **extra} for row in rows])
+
+
+def matched_pairs(conn: Connection, item_id: sa.ColumnElement[int]) -> sa.ScalarSelect[str]:
+    """A JSON array of ``[kind, key]`` of the item ``item_id``, unordered (or NULL)."""
+    m = matches.c
+    pairs: sa.ColumnElement[str]
+    if conn.dialect.name == "postgresql":
+        pairs = sa.cast(sa.func.json_agg(sa.func.json_build_array(m.kind, m.key)), sa.Text)
+    else:
+        pairs = sa.func.json_group_array(sa.func.json_array(m.kind, m.key), type_=sa.Text)
+    return sa.select(pairs).where(m.item_id == item_id).scalar_subquery()
+
+
+def without_jit(conn: Connection) -> None:
+    """Turn PostgreSQL's JIT off for the rest of this transaction.
+
+    The planner prices a correlated subquery per row, so on a large table the stream
+    crosses the JIT thresholds and spends ~0.2 s compiling what runs in microseconds.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SET LOCAL jit = off"))
+
+
 def _pg_insert_items() -> sa.Insert:
     arrays = [
         sa.bindparam(name, type_=postgresql.ARRAY(items.c[name].type)) for name in ITEM_COLUMNS
@@ -85,7 +126,21 @@ def _pg_insert_items() -> sa.Insert:
     )
 
 
+def _pg_insert_matches() -> sa.Insert:
+    # evidence goes as text[]: already JSON, since ARRAY would take a tuple for a dimension.
+    types = {**{name: matches.c[name].type for name in MATCH_COLUMNS}, "evidence": sa.Text()}
+    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(types[name])) for name in MATCH_COLUMNS]
+    new = sa.func.unnest(*arrays).table_valued(*MATCH_COLUMNS).render_derived(name="new")
+    select = sa.select(
+        *(new.c[name] for name in MATCH_COLUMNS),
+        sa.bindparam("matched_at", type_=matches.c.matched_at.type),
+        sa.bindparam("source", type_=matches.c.source.type),
+    )
+    return postgresql.insert(matches).from_select([*MATCH_COLUMNS, "matched_at", "source"], select)
+
+
 _PG_INSERT_ITEMS = _pg_insert_items()
+_PG_INSERT_MATCHES = _pg_insert_matches()
 _ANY_IDENTITY = items.c.identity == sa.any_(
     sa.bindparam("identities", type_=postgresql.ARRAY(sa.Text))
 )

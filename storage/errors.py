@@ -7,7 +7,8 @@ turned into a ``StorageError`` here, with the operation named and the cause chai
 
     Exception
     ├── StorageError            the database refused or could not be reached
-    │   └── FeedNotFoundError   (also a LookupError) no feed has that id
+    │   ├── FeedNotFoundError   (also a LookupError) no feed has that id
+    │   └── ItemNotFoundError   (also a LookupError) no item has that id
     └── ValueError
         └── NaiveDatetimeError  a caller passed a datetime without a timezone (a bug)
 """
@@ -31,6 +32,14 @@ class FeedNotFoundError(StorageError, LookupError):
     def __init__(self, feed_id: str) -> None:
         super().__init__(f"unknown feed {feed_id!r}: it is not in the database")
         self.feed_id = feed_id
+
+
+class ItemNotFoundError(StorageError, LookupError):
+    """No item with this id is stored."""
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"unknown item {item_id}: it is not in the database")
+        self.item_id = item_id
 
 
 class NaiveDatetimeError(ValueError):

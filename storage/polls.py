@@ -1,4 +1,4 @@
-"""Recording a poll: the new items, the feed's fetch state, one fetch_log row.
+"""Recording a poll: new items and their matches, the feed's fetch state, a fetch_log row.
 
 Functions here take a ``Connection`` already inside a write transaction (``Store``
 opens it) so a poll is recorded entirely or not at all. The feed row is updated
@@ -6,10 +6,13 @@ first: on PostgreSQL its row lock serialises two writers of one feed, so their i
 inserts cannot deadlock and the second sees what the first stored.
 
 Items are stored with ``INSERT ... ON CONFLICT (feed_id, identity) DO NOTHING
-RETURNING``, which says which rows were new. Storage guards its own indexes and
-columns: NUL characters (PostgreSQL text refuses them) are removed from text, and an
-identity longer than ``MAX_IDENTITY`` characters is stored as ``sha256:<hex>`` of it,
-since a btree entry on PostgreSQL cannot exceed about 2.7 KB.
+RETURNING``, which says which rows were new. Only new items get their matches
+stored: an item already stored got its matches when it was new, and a changed
+matcher reaches old items through a rematch, not through polls. Storage guards its
+own indexes and columns: NUL characters (PostgreSQL text refuses them) are removed
+from text (``storage.text``), and an identity longer than ``MAX_IDENTITY``
+characters is stored as ``sha256:<hex>`` of it, since a btree entry on PostgreSQL
+cannot exceed about 2.7 KB.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage import dialect
+from storage import dialect, matches
 from storage.errors import FeedNotFoundError
 from storage.records import NewItem, PollFailed, PollSucceeded
 from storage.tables import feeds, fetch_log
+from storage.text import clean, clean_optional
 
 MAX_IDENTITY = 500  # characters; at most 2,000 bytes of UTF-8
 MAX_ERROR = 4_000  # characters kept of an error message
@@ -33,14 +37,17 @@ MAX_ERROR = 4_000  # characters kept of an error message
 
 def stored_identity(identity: str) -> str:
     """The identity as stored: itself, or ``sha256:<hex>`` of it when too long."""
-    identity = _text(identity)
+    identity = clean(identity)
     if len(identity) <= MAX_IDENTITY:
         return identity
     return "sha256:" + hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def record_success(conn: Connection, outcome: PollSucceeded, new: Sequence[NewItem]) -> list[int]:
-    """Store ``new`` items and the poll's outcome; the ids of new items, in input order."""
+    """Store ``new`` items, the matches of those that were new, and the poll's outcome.
+
+    Returns the ids of the new items, in input order.
+    """
     values: dict[str, Any] = {
         "consecutive_failures": 0,
         "last_success_at": outcome.finished_at,
@@ -59,7 +66,11 @@ def record_success(conn: Connection, outcome: PollSucceeded, new: Sequence[NewIt
         values["permanent_url"] = outcome.permanent_url
     _update_feed(conn, outcome.feed_id, values)
 
-    ids = _insert_items(conn, outcome.feed_id, outcome.finished_at, new)
+    inserted = _insert_items(conn, outcome.feed_id, outcome.finished_at, new)
+    matches.insert_new(
+        conn, [(item_id, item.matches) for item_id, item in inserted], outcome.finished_at
+    )
+    ids = [item_id for item_id, _ in inserted]
     _log(
         conn,
         outcome.feed_id,
@@ -76,7 +87,7 @@ def record_success(conn: Connection, outcome: PollSucceeded, new: Sequence[NewIt
 def record_failure(conn: Connection, outcome: PollFailed) -> int:
     """Store a failed poll; the feed's new count of consecutive failures."""
     f = feeds.c
-    error = _text(outcome.error)[:MAX_ERROR]
+    error = clean(outcome.error)[:MAX_ERROR]
     stmt = (
         sa.update(feeds)
         .where(f.id == outcome.feed_id)
@@ -119,36 +130,37 @@ def _update_feed(conn: Connection, feed_id: str, values: dict[str, Any]) -> None
 
 def _insert_items(
     conn: Connection, feed_id: str, fetched_at: datetime, new: Sequence[NewItem]
-) -> list[int]:
-    rows: dict[str, dict[str, Any]] = {}  # by stored identity; the first of duplicates wins
+) -> list[tuple[int, NewItem]]:
+    """Insert the items not stored yet; (id, item) of each new one, in input order."""
+    firsts: dict[str, NewItem] = {}  # by stored identity; the first of duplicates wins
     for item in new:
-        identity = stored_identity(item.identity)
-        if identity not in rows:
-            rows[identity] = _row(item, identity)
-    if not rows:
+        firsts.setdefault(stored_identity(item.identity), item)
+    if not firsts:
         return []
     # Most items of a changed feed are stored already: look their identities up
     # rather than send every body again only to have it ignored.
-    stored = dialect.stored_identities(conn, feed_id, list(rows))
-    candidates = [row for identity, row in rows.items() if identity not in stored]
+    stored = dialect.stored_identities(conn, feed_id, list(firsts))
+    candidates = [
+        _row(item, identity) for identity, item in firsts.items() if identity not in stored
+    ]
     if not candidates:
         return []
     returned = dialect.insert_items(conn, feed_id, fetched_at, candidates)
     inserted = {identity: item_id for item_id, identity in returned}
-    return [inserted[identity] for identity in rows if identity in inserted]
+    return [(inserted[identity], item) for identity, item in firsts.items() if identity in inserted]
 
 
 def _row(item: NewItem, identity: str) -> dict[str, Any]:
     return {
         "identity": identity,
-        "identity_kind": _text(item.identity_kind),
-        "guid": _optional_text(item.guid),
-        "url": _optional_text(item.url),
-        "title": _text(item.title),
-        "summary": _text(item.summary),
-        "content": _text(item.content),
-        "author": _optional_text(item.author),
-        "language": _optional_text(item.language),
+        "identity_kind": clean(item.identity_kind),
+        "guid": clean_optional(item.guid),
+        "url": clean_optional(item.url),
+        "title": clean(item.title),
+        "summary": clean(item.summary),
+        "content": clean(item.content),
+        "author": clean_optional(item.author),
+        "language": clean_optional(item.language),
         "published": item.published,
         "published_is_fetch_time": item.published_is_fetch_time,
     }
@@ -178,11 +190,3 @@ def _log(
             "error": error,
         },
     )
-
-
-def _text(value: str) -> str:
-    return value.replace("\x00", "") if "\x00" in value else value
-
-
-def _optional_text(value: str | None) -> str | None:
-    return None if value is None else _text(value)

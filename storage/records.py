@@ -38,8 +38,25 @@ class FeedForUpdate:
 
 
 @dataclass(frozen=True)
+class MatchRecord:
+    """A topic or person an item matched, with the terms that fired.
+
+    One per (item, kind, key): an item matches a topic or a person once, however
+    many of its terms fired.
+    """
+
+    kind: str  # "topic" | "person"
+    key: str  # the topic id, or the person's canonical name
+    severity: str  # "urgent" | "digest"
+    evidence: tuple[str, ...]  # the terms that fired, as shown to users
+
+
+@dataclass(frozen=True)
 class NewItem:
-    """An item to insert; ignored when (feed_id, identity) is already stored."""
+    """An item to insert; ignored when (feed_id, identity) is already stored.
+
+    Its ``matches`` are stored with it when it is new, and dropped with it when not.
+    """
 
     identity: str
     identity_kind: str
@@ -52,6 +69,7 @@ class NewItem:
     guid: str | None
     author: str | None
     language: str | None
+    matches: tuple[MatchRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +125,7 @@ class FeedStatus:
 
 @dataclass(frozen=True)
 class StoredItem:
-    """An item as stored, for export and (later) matching and alerting."""
+    """An item as stored, with what it matched, for export, rematching and alerting."""
 
     id: int
     feed_id: str
@@ -120,3 +138,6 @@ class StoredItem:
     published: datetime
     fetched_at: datetime
     language: str | None
+    topics: tuple[str, ...] = ()  # ids of the topics it matched, sorted
+    people: tuple[str, ...] = ()  # canonical names of the people it matched, sorted
+    feed_name: str = ""

@@ -2,7 +2,7 @@
 
 It owns the engine, opens one transaction per call, and translates every database
 error into ``StorageError`` naming the operation. The queries live in ``feeds``,
-``polls`` and ``items``; this module only decides transactions and error messages.
+``polls``, ``items`` and ``matches``; this module only decides transactions and error messages.
 All datetimes in and out are timezone-aware UTC.
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage import feeds, items, polls
+from storage import matches as match_rows
 from storage.engine import WRITE, display_url, make_engine
 from storage.errors import StorageError, describe_cause, storage_errors
 from storage.migrate import upgrade
@@ -23,6 +24,7 @@ from storage.records import (
     FeedDefinition,
     FeedForUpdate,
     FeedStatus,
+    MatchRecord,
     NewItem,
     PollFailed,
     PollSucceeded,
@@ -31,7 +33,7 @@ from storage.records import (
 
 
 class Store:
-    """The system of record: feeds, their poll history, and every item ever fetched.
+    """The system of record: feeds, their poll history, every item fetched, its matches.
 
     Thread-safe: each call takes its own pooled connection. Open with ``Store.open``.
     """
@@ -119,8 +121,10 @@ class Store:
     def record_success(self, outcome: PollSucceeded, new: Sequence[NewItem]) -> list[int]:
         """Store a successful poll and its items in one transaction; releases the lease.
 
-        Items already stored for the feed (same identity) are ignored. Returns the
-        ids of the items that were new, in input order.
+        Items already stored for the feed (same identity) are ignored, matches and
+        all: an item's matches are stored once, when it is new (``matched_at`` is
+        the poll's ``finished_at``, source ``poll``). Returns the ids of the items
+        that were new, in input order.
         """
         operation = f"record the poll of feed {outcome.feed_id!r}"
         with storage_errors(operation), self._writer.begin() as conn:
@@ -147,6 +151,28 @@ class Store:
         """
         with storage_errors("read items"), self._engine.connect() as conn:
             yield from items.stream(conn, since)
+
+    def item_matches(self, item_id: int) -> list[MatchRecord]:
+        """What item ``item_id`` matched, by kind then key (none for an unknown item)."""
+        with storage_errors(f"read the matches of item {item_id}"), self._engine.connect() as conn:
+            return match_rows.for_item(conn, item_id)
+
+    def add_matches(
+        self,
+        item_id: int,
+        matches: Sequence[MatchRecord],
+        at: datetime,
+        source: str = "rematch",
+    ) -> list[MatchRecord]:
+        """Store the matches item ``item_id`` lacks, in one transaction; returns them.
+
+        A (kind, key) already stored for the item keeps its row (first wins), so a
+        rematch can run any number of times. ``source`` is ``rematch`` or ``poll``
+        (the database refuses others). ``ItemNotFoundError`` if no such item.
+        """
+        operation = f"add matches to item {item_id}"
+        with storage_errors(operation), self._writer.begin() as conn:
+            return match_rows.add(conn, item_id, matches, at, source)
 
     def count_items(self, feed_id: str | None = None) -> int:
         """How many items are stored, of ``feed_id`` or of every feed."""

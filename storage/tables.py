@@ -1,12 +1,15 @@
 """The schema as SQLAlchemy Core tables, on one ``MetaData``, for queries to use.
 
 This mirrors what the Alembic revisions build; it never creates tables itself
-(``storage.migrate`` does, and a test checks the two agree). It also owns
-``UTCDateTime``, which makes every datetime go in and come out as aware UTC.
+(``storage.migrate`` does, and a test checks the two agree). It also owns the two
+column types: ``UTCDateTime``, which makes every datetime go in and come out as
+aware UTC, and ``JSONStrings``, a tuple of strings kept as JSON text.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -49,6 +52,28 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class JSONStrings(sa.TypeDecorator[tuple[str, ...]]):
+    """A tuple of strings, stored as a JSON array in a text column on both databases.
+
+    Text rather than ``jsonb``: it is only ever read back whole, and ``jsonb`` refuses
+    the ``\\u0000`` that an item's text may carry. Non-ASCII is kept readable.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[str] | None, dialect: Dialect) -> str | None:
+        return None if value is None else dump_strings(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...] | None:
+        return None if value is None else tuple(json.loads(value))
+
+
+def dump_strings(values: Sequence[str]) -> str:
+    """``values`` as the JSON text a ``JSONStrings`` column holds."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
 
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
@@ -117,4 +142,25 @@ fetch_log = sa.Table(
     sa.Column("error", sa.Text),
     sa.CheckConstraint("outcome IN ('ok', 'not_modified', 'error')", name="ck_fetch_log_outcome"),
     sa.Index(None, "feed_id", "started_at"),
+)
+
+# What matched an item: one row per (item, kind, key), written in the transaction
+# that stores the item (source "poll") or later by a rematch (source "rematch").
+matches = sa.Table(
+    "matches",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("item_id", BigId, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("severity", sa.Text, nullable=False),
+    sa.Column("evidence", JSONStrings, nullable=False),
+    sa.Column("matched_at", UTCDateTime, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    # Also the index that finds an item's matches (export, alerts, cascade deletes).
+    sa.UniqueConstraint("item_id", "kind", "key"),
+    sa.Index(None, "kind", "key"),
+    sa.CheckConstraint("kind IN ('topic', 'person')", name="ck_matches_kind"),
+    sa.CheckConstraint("severity IN ('urgent', 'digest')", name="ck_matches_severity"),
+    sa.CheckConstraint("source IN ('poll', 'rematch')", name="ck_matches_source"),
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage import FeedDefinition, NewItem, PollFailed, PollSucceeded
+from storage import FeedDefinition, MatchRecord, NewItem, PollFailed, PollSucceeded
 from storage.engine import make_engine
 
 T0 = datetime(2025, 7, 12, 9, 30, tzinfo=UTC)
@@ -48,6 +48,14 @@ def item(identity: str, **overrides: Any) -> NewItem:
         "language": "en",
     }
     return NewItem(**{**values, **overrides})
+
+
+def topic(key: str, severity: str = "urgent", *evidence: str) -> MatchRecord:
+    return MatchRecord("topic", key, severity, evidence or (key.replace("_", " "),))
+
+
+def person(name: str, severity: str = "urgent", *evidence: str) -> MatchRecord:
+    return MatchRecord("person", name, severity, evidence or (name,))
 
 
 def succeeded(feed_id: str = "ihrngo-en", minute: float = 0, **overrides: Any) -> PollSucceeded:

@@ -6,15 +6,17 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from storage import StorageError, Store
-from storage.migrate import current_revision, head_revision
-from storage.tables import metadata
-from tests.storage.factories import T0, feed, item, raw, succeeded
+from storage.engine import make_engine
+from storage.migrate import alembic_config, current_revision, head_revision
+from storage.tables import feeds, items, metadata
+from tests.storage.factories import T0, at, feed, item, raw, succeeded, topic
 
-TABLES = {"feeds", "items", "fetch_log", "alembic_version"}
+TABLES = {"feeds", "items", "fetch_log", "matches", "alembic_version"}
 
 
 def test_open_migrates_an_empty_database(database_url: str) -> None:
@@ -70,6 +72,41 @@ def test_a_database_from_a_newer_monitor_is_refused_readably(database_url: str) 
     with raw(database_url) as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
         conn.commit()
-    with pytest.raises(StorageError, match=r"9999.*revisions up to 0001") as caught:
+    with pytest.raises(StorageError, match=rf"9999.*revisions up to {head_revision()}") as caught:
         Store.open(database_url)
     assert "could not open the database" in str(caught.value)
+
+
+def test_a_database_at_0001_with_data_upgrades_and_keeps_it(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0001")
+            assert current_revision(conn) == "0001"
+            assert "matches" not in sa.inspect(conn).get_table_names()
+            # tables.py's feeds and items are still what 0001 built.
+            conn.execute(sa.insert(feeds), {**vars(feed()), "created_at": T0})
+            conn.execute(
+                sa.insert(items),
+                {
+                    **{k: v for k, v in vars(item("old")).items() if k != "matches"},
+                    "feed_id": "ihrngo-en",
+                    "fetched_at": T0,
+                },
+            )
+    finally:
+        engine.dispose()
+
+    with Store.open(database_url) as store:
+        (old,) = store.iter_items()
+        assert (old.identity, old.feed_name, old.topics, old.people) == ("old", "IHRNGO-EN", (), ())
+        assert store.add_matches(old.id, [topic("execution")], at(60)) == [topic("execution")]
+        store.record_success(
+            succeeded(minute=15), [item("old"), item("new", matches=(topic("x"),))]
+        )
+        assert [(i.identity, i.topics) for i in store.iter_items()] == [
+            ("old", ("execution",)),
+            ("new", ("x",)),
+        ]
+    with raw(database_url) as conn:
+        assert current_revision(conn) == head_revision()
