@@ -1,0 +1,234 @@
+"""Topic queries -> predicates over the terms found in one item.
+
+A checked query tree (``monitor.match.checks``) is compiled once into closures. Per
+item the matcher passes a ``Found``: which terms occurred and, on demand, where
+(character spans in the normalised text). Evaluation never looks at the text except
+to turn character offsets into word positions for NEAR, one left-to-right count per
+term, so its cost is linear in the text whatever the query.
+
+NEAR: ``A NEAR/n B`` holds when some occurrence of A and some of B are at most n words
+apart, counted from the end of the first to the start of the second (adjacent words
+are 1 apart; overlapping occurrences 0). A NEAR result has the span covering both, so
+NEARs chain.
+
+Which topics to evaluate: ``trigger`` finds a set of terms of which at least one must
+occur for the query to hold (the cheapest such set among the AND operands). Only
+topics with a triggered term are evaluated, plus those with no such set (for example
+``lang:fa``), so a common word in one topic costs nothing in the others.
+Must not: normalise text, touch the automaton or build hits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from monitor.match.model import MatchInput
+from monitor.match.query import And, InTitle, Meta, Near, Node, Not, Or, Term
+
+Span = tuple[int, int]  # first and last index, inclusive
+
+
+# what the automaton yields: (end offset, (key length, term ids))
+Occurrence = tuple[int, tuple[int, tuple[int, ...]]]
+
+
+@dataclass
+class Found:
+    """What the automaton found in one item: which terms occur, and (built only when a
+    NEAR, a title: or evidence asks) where, as character spans in text order."""
+
+    item: MatchInput
+    text: str  # the normalised text " title \x1f summary \x1f content "
+    title_end: int  # offset of the first separator: spans before it are in the title
+    present: set[int]
+    occurrences: list[Occurrence]
+    _spans: dict[int, list[Span]] | None = None
+    _words: dict[int, list[Span]] = field(default_factory=dict)
+
+    def spans(self, term: int) -> list[Span]:
+        if self._spans is None:
+            self._spans = {}
+            for end, (length, terms) in self.occurrences:
+                for tid in terms:
+                    self._spans.setdefault(tid, []).append((end - length + 1, end))
+        return self._spans.get(term, [])
+
+    def in_title(self, term: int) -> bool:
+        # occurrences come in text order and never span the separator
+        return term in self.present and self.spans(term)[0][0] < self.title_end
+
+    def word_spans(self, term: int, title: bool) -> list[Span]:
+        """Word positions of a term's occurrences (one counting pass over the text)."""
+        words = self._words.get(term)
+        if words is None:
+            chars = self.spans(term)
+            points = sorted({p for s, e in chars for p in (s + 1, e)})
+            index: dict[int, int] = {}
+            count = previous = 0
+            for p in points:
+                count += self.text.count(" ", previous, p)
+                index[p] = count
+                previous = p
+            words = self._words[term] = sorted((index[s + 1] - 1, index[e] - 1) for s, e in chars)
+        if title:
+            limit = self.text.count(" ", 0, self.title_end)
+            return [w for w in words if w[0] < limit]
+        return words
+
+
+Pred = Callable[[Found], bool]
+Spans = Callable[[Found], list[Span]]
+TermIds = Callable[[Term], int]
+
+
+def compile_pred(node: Node, ids: TermIds, title: bool = False) -> Pred:
+    if isinstance(node, Term):
+        tid = ids(node)
+        if title:
+            return lambda f: f.in_title(tid)
+        return lambda f: tid in f.present
+    if isinstance(node, InTitle):
+        return compile_pred(node.child, ids, True)
+    if isinstance(node, Meta):
+        return _meta(node)
+    if isinstance(node, Not):
+        inner = compile_pred(node.child, ids, title)
+        return lambda f: not inner(f)
+    if isinstance(node, Or):
+        plain = [c for c in node.children if isinstance(c, Term)]
+        others = [compile_pred(c, ids, title) for c in node.children if not isinstance(c, Term)]
+        if plain and not title:  # the common case: a long OR of words, one C-level test
+            any_of = frozenset(ids(t) for t in plain)
+            others.insert(0, lambda f: not any_of.isdisjoint(f.present))
+        else:
+            others[:0] = [compile_pred(t, ids, title) for t in plain]
+        return _any(others)
+    if isinstance(node, And):
+        return _all([compile_pred(c, ids, title) for c in node.children])
+    left, right, n = (
+        compile_spans(node.left, ids, title),
+        compile_spans(node.right, ids, title),
+        node.distance,
+    )
+    return lambda f: bool(near(left(f), right(f), n))
+
+
+def compile_spans(node: Node, ids: TermIds, title: bool = False) -> Spans:
+    if isinstance(node, Term):
+        tid = ids(node)
+        return lambda f: f.word_spans(tid, title) if tid in f.present else []
+    if isinstance(node, InTitle):
+        return compile_spans(node.child, ids, True)
+    if isinstance(node, Or):
+        parts = [compile_spans(c, ids, title) for c in node.children]
+        return lambda f: sorted(s for p in parts for s in p(f))
+    if isinstance(node, Near):
+        left, right = compile_spans(node.left, ids, title), compile_spans(node.right, ids, title)
+        n = node.distance
+        return lambda f: near(left(f), right(f), n)
+    raise TypeError(f"no positions for {type(node).__name__}")  # checks.py prevents this
+
+
+def near(a: list[Span], b: list[Span], n: int) -> list[Span]:
+    """Spans covering an occurrence of a and one of b at most n words apart.
+
+    One sweep in start order, keeping the occurrence of each side that ends last: the
+    one to measure from for anything that starts later.
+    """
+    if not a or not b:
+        return []
+    events = sorted([(s, e, 0) for s, e in a] + [(s, e, 1) for s, e in b])
+    last: list[Span | None] = [None, None]
+    out: list[Span] = []
+    for s, e, side in events:
+        other = last[1 - side]
+        if other is not None and s - other[1] <= n:
+            out.append((min(s, other[0]), max(e, other[1])))
+        mine = last[side]
+        if mine is None or e > mine[1]:
+            last[side] = (s, e)
+    return out
+
+
+def _meta(node: Meta) -> Pred:
+    value, prefix = node.value, node.prefix
+
+    def test(v: str) -> bool:
+        return v.startswith(value) if prefix else v == value
+
+    if node.field == "lang":  # lang:fa holds for fa, fa-IR, FA
+        return lambda f: (
+            test((f.item.language or "").lower().split("-")[0])
+            or test((f.item.language or "").lower())
+        )
+    if node.field == "label":
+        return lambda f: test(f.item.label.lower())
+    if node.field == "feed":
+        return lambda f: test(f.item.feed_id.lower())
+    if node.field == "country":
+        return lambda f: test((f.item.country or "").lower())
+    return lambda f: any(test(t.lower()) for t in f.item.tags)
+
+
+def _any(preds: list[Pred]) -> Pred:
+    if len(preds) == 1:
+        return preds[0]
+    if len(preds) == 2:
+        a, b = preds
+        return lambda f: a(f) or b(f)
+
+    def any_of(f: Found) -> bool:
+        for p in preds:
+            if p(f):
+                return True
+        return False
+
+    return any_of
+
+
+def _all(preds: list[Pred]) -> Pred:
+    if len(preds) == 2:
+        a, b = preds
+        return lambda f: a(f) and b(f)
+
+    def all_of(f: Found) -> bool:
+        for p in preds:
+            if not p(f):
+                return False
+        return True
+
+    return all_of
+
+
+def trigger(node: Node, ids: TermIds, cost: Callable[[int], float]) -> frozenset[int] | None:
+    """Terms of which one must occur for ``node`` to hold; None if there is no such set."""
+    if isinstance(node, Term):
+        return frozenset((ids(node),))
+    if isinstance(node, InTitle):
+        return trigger(node.child, ids, cost)
+    if isinstance(node, Meta | Not):
+        return None
+    if isinstance(node, Or):
+        union: set[int] = set()
+        for child in node.children:
+            got = trigger(child, ids, cost)
+            if got is None:
+                return None
+            union |= got
+        return frozenset(union)
+    children: Iterable[Node] = node.children if isinstance(node, And) else (node.left, node.right)
+    options = [t for t in (trigger(c, ids, cost) for c in children) if t is not None]
+    return min(options, key=lambda t: sum(map(cost, t)), default=None)
+
+
+def positive_terms(node: Node, ids: TermIds) -> list[int]:
+    """Terms that count as evidence: every term not under NOT, in query order."""
+    if isinstance(node, Term):
+        return [ids(node)]
+    if isinstance(node, InTitle):
+        return positive_terms(node.child, ids)
+    if isinstance(node, Meta | Not):
+        return []
+    children = node.children if isinstance(node, And | Or) else (node.left, node.right)
+    return [t for c in children for t in positive_terms(c, ids)]
