@@ -6,7 +6,7 @@ Functions here take an open ``Connection``; ``Store`` owns connections and error
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from storage.tables import feeds, items
 STREAM_ROWS = 500  # rows fetched per round trip while streaming
 
 
-def stream(conn: Connection, since: datetime | None) -> Iterator[StoredItem]:
+def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, None, None]:
     """Items fetched at or after ``since`` (all if None), by fetch time then id.
 
     One query: each row carries its item's matches as a correlated aggregate, so

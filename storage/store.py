@@ -8,7 +8,7 @@ All datetimes in and out are timezone-aware UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from datetime import datetime
 from types import TracebackType
 
@@ -143,7 +143,7 @@ class Store:
 
     # -- items -------------------------------------------------------------------
 
-    def iter_items(self, since: datetime | None = None) -> Iterator[StoredItem]:
+    def iter_items(self, since: datetime | None = None) -> Generator[StoredItem, None, None]:
         """Stream items fetched at or after ``since`` (all if None), by fetch time, id.
 
         Holds one connection until exhausted or closed; close it early with
