@@ -18,7 +18,8 @@ from pathlib import Path
 
 from monitor import logs, report
 from monitor.config import Config, load_config
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.rules import build_matcher
 from storage import FeedDefinition, Store
 from storage.errors import StorageError
 
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="validate feeds.yaml")
     status = sub.add_parser("status", parents=[common], help="feed health and deliveries")
     status.add_argument("--json", action="store_true")
+    match = sub.add_parser("match", parents=[common], help="match items from a JSONL file, offline")
+    match.add_argument(
+        "file", type=Path, metavar="FILE.jsonl", help="one JSON item per line; - for stdin"
+    )
     export = sub.add_parser("export", parents=[common], help="print every stored item")
     export.add_argument(
         "--since", metavar="DATE", help="only items fetched since (ISO date or time)"
@@ -104,6 +109,7 @@ def open_store(environ: Mapping[str, str], config: Config | None) -> Store:
 
 
 def cmd_check(config: Config) -> int:
+    build_matcher(config)  # malformed queries and names are config errors too
     enabled = sum(1 for f in config.feeds if f.enabled)
     print(f"{config.path}: OK ({len(config.feeds)} feeds, {enabled} enabled)")
     return 0
@@ -119,8 +125,9 @@ def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str
             f"--feed: no feed with id {', '.join(map(repr, unknown))} in {config.path}"
         )
     feeds = [f for f in config.feeds if (f.id in args.feed if args.feed else f.enabled)]
+    matcher = build_matcher(config)
     with open_store(environ, config) as store:
-        reports = asyncio.run(poll_once(config, store, feeds, utcnow))
+        reports = asyncio.run(poll_once(config, store, matcher, feeds, utcnow))
     failed = [r for r in reports if r.failed]
     for r in failed:
         print(f"{r.feed_id}: {r.error}", file=sys.stderr)
@@ -132,8 +139,9 @@ def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str
 def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
     from monitor.service import run_service
 
+    matcher = build_matcher(config)
     with open_store(environ, config) as store:
-        asyncio.run(run_service(config, store, utcnow))
+        asyncio.run(run_service(config, store, matcher, utcnow))
     return 0
 
 
@@ -156,6 +164,26 @@ def cmd_export(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         render = report.export_csv if args.format == "csv" else report.export_jsonl
         for chunk in render(store.iter_items(since)):
             sys.stdout.write(chunk)
+    return 0
+
+
+def cmd_match(config: Config, args: argparse.Namespace) -> int:
+    from monitor.offline import match_lines
+
+    matcher = build_matcher(config)
+    feeds = {f.id: f for f in config.feeds}
+    name = "<stdin>" if str(args.file) == "-" else str(args.file)
+    try:
+        if name == "<stdin>":
+            lines = sys.stdin.read().splitlines()
+        else:
+            lines = args.file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{name}: cannot read: {e}") from e
+    # Everything is checked before anything is printed: a bad line 900 must not leave a
+    # script holding 899 results it might take for the whole file.
+    for out in list(match_lines(lines, name, matcher, feeds)):
+        print(out)
     return 0
 
 
@@ -183,6 +211,8 @@ def dispatch(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             return cmd_status(args, environ, _try_load(args, environ))
         case "export":
             return cmd_export(args, environ)
+        case "match":
+            return cmd_match(_load(args, environ), args)
     raise UsageError(f"unknown command {args.command!r}")
 
 
@@ -197,7 +227,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             print(problem, file=sys.stderr)
         print(f"{len(e.problems)} problem(s) in the configuration", file=sys.stderr)
         return 2
-    except UsageError as e:
+    except (UsageError, InputError) as e:
         print(f"monitor: {e}", file=sys.stderr)
         return 2
     except (MonitorError, StorageError) as e:

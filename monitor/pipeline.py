@@ -5,7 +5,9 @@ single feed does (an HTTP error, a hostile document, a bug in a stage) escapes i
 one broken source never stops the others. The stages reach it as objects built in
 ``cli.py``; the protocols below are the seams tests use.
 
-Matching (stage 3) plugs in after storing, in a later change.
+Matching (stage 3) runs on every parsed item before storing, so an item and its
+matches are written in one transaction: a crash can never leave a stored item whose
+matches (and so its alerts) were lost.
 """
 
 from __future__ import annotations
@@ -23,8 +25,17 @@ from typing import Protocol
 from monitor import cadence
 from monitor.errors import FeedError, FetchError
 from monitor.logs import FIELDS
+from monitor.match import Matcher, MatchInput
 from monitor.model import FeedSettings, FetchRequest, FetchResult, ParsedFeed, ParsedItem
-from storage import FeedForUpdate, NewItem, PollFailed, PollSucceeded, Store
+from storage import (
+    FeedForUpdate,
+    MatchRecord,
+    NewItem,
+    NewItemIds,
+    PollFailed,
+    PollSucceeded,
+    Store,
+)
 
 log = logging.getLogger("monitor.poll")
 
@@ -50,6 +61,7 @@ class PollReport:
     status: str  # "ok" | "not_modified" | "unchanged" | "error" | "skipped"
     new_items: int = 0
     seen_items: int = 0
+    matched_items: int = 0
     http_status: int | None = None
     error: str | None = None
     duration: float = 0.0
@@ -59,7 +71,20 @@ class PollReport:
         return self.status == "error"
 
 
-def _to_new_item(item: ParsedItem) -> NewItem:
+def match_input(feed: FeedSettings, item: ParsedItem) -> MatchInput:
+    return MatchInput(
+        title=item.title,
+        summary=item.summary,
+        content=item.content,
+        language=item.language or feed.language,
+        feed_id=feed.id,
+        label=feed.label.value,
+        country=feed.country,
+        tags=feed.tags,
+    )
+
+
+def _to_new_item(item: ParsedItem, matches: tuple[MatchRecord, ...]) -> NewItem:
     return NewItem(
         identity=item.identity,
         identity_kind=item.identity_kind,
@@ -72,6 +97,7 @@ def _to_new_item(item: ParsedItem) -> NewItem:
         guid=item.guid,
         author=item.author,
         language=item.language,
+        matches=matches,
     )
 
 
@@ -84,6 +110,7 @@ class Pipeline:
         fetcher: FetchStage,
         parser: ParseStage,
         store: Store,
+        matcher: Matcher,
         clock: Callable[[], datetime],
         rng: random.Random | None = None,
         max_items: int = 500,
@@ -91,6 +118,7 @@ class Pipeline:
         self._fetcher = fetcher
         self._parser = parser
         self._store = store
+        self._matcher = matcher
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._max_items = max_items
@@ -157,11 +185,20 @@ class Pipeline:
         except FeedError as e:
             return self._fail(feed, started, str(e), result.status, None)
 
-        items = [_to_new_item(i) for i in parsed.items]
+        items = [_to_new_item(i, self._match(feed, i)) for i in parsed.items]
         new_ids = self._succeed(feed, started, result, body_hash, items)
         return PollReport(
-            feed.id, "ok", new_items=len(new_ids), seen_items=len(items), http_status=result.status
+            feed.id,
+            "ok",
+            new_items=len(new_ids),
+            seen_items=len(items),
+            matched_items=new_ids.matched,
+            http_status=result.status,
         )
+
+    def _match(self, feed: FeedSettings, item: ParsedItem) -> tuple[MatchRecord, ...]:
+        hits = self._matcher.match(match_input(feed, item))
+        return tuple(MatchRecord(h.kind, h.key, h.severity, h.evidence) for h in hits)
 
     def _succeed(
         self,
@@ -170,7 +207,7 @@ class Pipeline:
         result: FetchResult,
         body_hash: str | None,
         items: Sequence[NewItem],
-    ) -> list[int]:
+    ) -> NewItemIds:
         finished = self._clock()
         outcome = PollSucceeded(
             feed_id=feed.id,
@@ -217,6 +254,7 @@ class Pipeline:
             "http": report.http_status,
             "new": report.new_items,
             "seen": report.seen_items,
+            "matched": report.matched_items,
             "duration_ms": round(report.duration * 1000),
         }
         if report.error:

@@ -111,8 +111,8 @@ def export_record(item: StoredItem) -> dict[str, Any]:
         "url": item.url,
         "published": _iso(item.published),
         "fetched_at": _iso(item.fetched_at),
-        "topics": [],
-        "people": [],
+        "topics": list(item.topics),
+        "people": list(item.people),
         "story": None,
     }
 

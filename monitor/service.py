@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from monitor.config import Config
 from monitor.fetch import Fetcher
+from monitor.match import Matcher
 from monitor.model import FeedSettings
 from monitor.parse import ParserPool
 from monitor.pipeline import Pipeline, PollReport
@@ -44,17 +45,27 @@ async def housekeeping(store: Store, clock: Callable[[], datetime], stop: asynci
 
 
 async def poll_once(
-    config: Config, store: Store, feeds: Sequence[FeedSettings], clock: Callable[[], datetime]
+    config: Config,
+    store: Store,
+    matcher: Matcher,
+    feeds: Sequence[FeedSettings],
+    clock: Callable[[], datetime],
 ) -> list[PollReport]:
     """``monitor poll``: every given feed once, concurrently; returns one report each."""
     with ParserPool() as parser:
         async with Fetcher(config.http) as fetcher:
-            pipeline = Pipeline(fetcher=fetcher, parser=parser, store=store, clock=clock)
+            pipeline = Pipeline(
+                fetcher=fetcher, parser=parser, store=store, matcher=matcher, clock=clock
+            )
             return await pipeline.poll_many(feeds)
 
 
 async def run_service(
-    config: Config, store: Store, clock: Callable[[], datetime], stop: asyncio.Event | None = None
+    config: Config,
+    store: Store,
+    matcher: Matcher,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event | None = None,
 ) -> None:
     """``monitor run``: polls due feeds until SIGTERM/SIGINT (or ``stop``) arrives."""
     stop = stop or asyncio.Event()
@@ -66,7 +77,9 @@ async def run_service(
     try:
         with ParserPool() as parser:
             async with Fetcher(config.http) as fetcher:
-                pipeline = Pipeline(fetcher=fetcher, parser=parser, store=store, clock=clock)
+                pipeline = Pipeline(
+                    fetcher=fetcher, parser=parser, store=store, matcher=matcher, clock=clock
+                )
 
                 async def poll(feed_id: str) -> PollReport | None:
                     feed = feeds.get(feed_id)

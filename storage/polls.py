@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from storage import dialect, matches
 from storage.errors import FeedNotFoundError
-from storage.records import NewItem, PollFailed, PollSucceeded
+from storage.records import NewItem, NewItemIds, PollFailed, PollSucceeded
 from storage.tables import feeds, fetch_log
 from storage.text import clean, clean_optional
 
@@ -43,7 +43,9 @@ def stored_identity(identity: str) -> str:
     return "sha256:" + hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def record_success(conn: Connection, outcome: PollSucceeded, new: Sequence[NewItem]) -> list[int]:
+def record_success(
+    conn: Connection, outcome: PollSucceeded, new: Sequence[NewItem]
+) -> NewItemIds:
     """Store ``new`` items, the matches of those that were new, and the poll's outcome.
 
     Returns the ids of the new items, in input order.
@@ -70,7 +72,8 @@ def record_success(conn: Connection, outcome: PollSucceeded, new: Sequence[NewIt
     matches.insert_new(
         conn, [(item_id, item.matches) for item_id, item in inserted], outcome.finished_at
     )
-    ids = [item_id for item_id, _ in inserted]
+    ids = NewItemIds(item_id for item_id, _ in inserted)
+    ids.matched = sum(1 for _, item in inserted if item.matches)
     _log(
         conn,
         outcome.feed_id,

@@ -141,3 +141,10 @@ class StoredItem:
     topics: tuple[str, ...] = ()  # ids of the topics it matched, sorted
     people: tuple[str, ...] = ()  # canonical names of the people it matched, sorted
     feed_name: str = ""
+
+
+class NewItemIds(list[int]):
+    """The ids of the items a poll stored, in input order (a plain list to callers that
+    need only that); ``matched`` counts those stored with at least one match."""
+
+    matched: int = 0

@@ -26,6 +26,7 @@ from storage.records import (
     FeedStatus,
     MatchRecord,
     NewItem,
+    NewItemIds,
     PollFailed,
     PollSucceeded,
     StoredItem,
@@ -118,7 +119,7 @@ class Store:
 
     # -- polls -------------------------------------------------------------------
 
-    def record_success(self, outcome: PollSucceeded, new: Sequence[NewItem]) -> list[int]:
+    def record_success(self, outcome: PollSucceeded, new: Sequence[NewItem]) -> NewItemIds:
         """Store a successful poll and its items in one transaction; releases the lease.
 
         Items already stored for the feed (same identity) are ignored, matches and

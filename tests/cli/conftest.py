@@ -51,7 +51,9 @@ class Cli:
         return result
 
 
-def write_config(path: Path, feeds: Sequence[dict[str, object]], **http: object) -> Path:
+def write_config(
+    path: Path, feeds: Sequence[dict[str, object]], extra: str = "", **http: object
+) -> Path:
     lines = ["version: 1", "http:", "  allow_private_networks: true"]
     lines += [f"  {k}: {v}" for k, v in http.items()]
     lines += ["defaults:", "  timeout: 10s", "feeds:"]
@@ -60,14 +62,14 @@ def write_config(path: Path, feeds: Sequence[dict[str, object]], **http: object)
         for key, value in feed.items():
             lines.append(f"  {'- ' if first else '  '}{key}: {json.dumps(value)}")
             first = False
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
 
 
 @pytest.fixture
 def make_cli(tmp_path: Path, database_url: str) -> Callable[..., Cli]:
-    def make(feeds: Sequence[dict[str, object]], **http: object) -> Cli:
-        config = write_config(tmp_path / "feeds.yaml", feeds, **http)
+    def make(feeds: Sequence[dict[str, object]], extra: str = "", **http: object) -> Cli:
+        config = write_config(tmp_path / "feeds.yaml", feeds, extra, **http)
         return Cli(
             config=config, env={"MONITOR_DATABASE_URL": database_url, "PYTHONPATH": str(REPO)}
         )
