@@ -35,16 +35,34 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after the command's name.
+
+    The copy given to the subcommands has no defaults (SUPPRESS): otherwise argparse
+    lets a subcommand's default overwrite ``monitor --config X poll``'s value.
+    """
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--config", type=Path, help="feeds.yaml (default: $MONITOR_CONFIG or ./feeds.yaml)"
+        "--config",
+        type=Path,
+        default=default(None),
+        help="feeds.yaml (default: $MONITOR_CONFIG or ./feeds.yaml)",
     )
-    common.add_argument("--debug", action="store_true", help="debug logs and tracebacks")
-    common.add_argument("--log-format", choices=("text", "json"), default="text")
+    common.add_argument(
+        "--debug", action="store_true", default=default(False), help="debug logs and tracebacks"
+    )
+    common.add_argument("--log-format", choices=("text", "json"), default=default("text"))
+    return common
 
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common(defaults=False)
     parser = argparse.ArgumentParser(
-        prog="monitor", parents=[common], description=__doc__.split("\n")[0]
+        prog="monitor", parents=[_common(defaults=True)], description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="poll feeds on schedule until stopped")

@@ -99,3 +99,18 @@ def test_poll_stores_matches_and_export_shows_them(
     assert by_guid["Behrouz Ehsani sentenced to death"]["people"] == ["Behrouz Ehsani"]
     assert by_guid["حکم اعدام بهروز احسانی\u200cاسلاملو"]["people"] == ["Behrouz Ehsani"]
     assert by_guid["Annual football results"]["topics"] == []
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_options_work_before_and_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    config = tmp_path / "elsewhere.yaml"
+    config.write_text(RULES, encoding="utf-8")
+    args = (
+        ["--config", str(config), "check"]
+        if where == "before"
+        else ["check", "--config", str(config)]
+    )
+    assert main(args, {}) == 0
+    assert str(config) in capsys.readouterr().out
