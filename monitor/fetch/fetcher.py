@@ -137,6 +137,8 @@ class Fetcher:
         response = await self._client.send(http_request, stream=True)
         try:
             status = response.status_code
+            if not 200 <= status < 300:
+                await _drain(response)
             if status in REDIRECT_STATUSES:
                 chain.follow(status, response.headers.get("location"))
                 return None
@@ -178,6 +180,23 @@ class Fetcher:
             async for piece in raw:
                 body.feed(piece)
         return body.finish()
+
+
+DRAIN_LIMIT = 64 * 1024
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Reads the small body of a 304, redirect or error so the connection goes back to
+    the pool: closing a response with its body unread makes httpx drop the connection,
+    and then every 304 pays a new TCP (and TLS) handshake. A body over ``DRAIN_LIMIT``
+    is abandoned and its connection closed instead."""
+    seen = 0
+    raw_pieces = cast(AsyncGenerator[bytes, None], response.aiter_raw())
+    async with aclosing(raw_pieces) as raw:
+        async for piece in raw:
+            seen += len(piece)
+            if seen > DRAIN_LIMIT:
+                return
 
 
 def _validator(response: httpx.Response, name: bytes) -> str | None:

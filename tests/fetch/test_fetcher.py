@@ -326,3 +326,41 @@ def test_server_closing_mid_body(feed_server: FeedServer) -> None:
 def test_bad_urls(url: str) -> None:
     error = fetch_error(url)
     assert url in str(error)
+
+
+# -- connection reuse ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers"),
+    [
+        (304, b"", {"ETag": '"x"'}),
+        (404, b"<html>not here</html>", {}),
+        (302, b"moved", {"Location": "/feeds/same"}),
+    ],
+)
+def test_answers_without_a_feed_keep_the_connection(
+    feed_server: FeedServer, status: int, body: bytes, headers: dict[str, str]
+) -> None:
+    """Unread bodies make httpx drop the connection; 1,000 feeds answering 304 would then
+    open 1,000 connections (and TLS handshakes) per cycle."""
+    ports: list[int] = []
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        ports.append(handler.client_address[1])
+        send(handler, status, body, headers)
+
+    feed_server.add_route("/feeds/same", answer)
+
+    async def five_polls() -> None:
+        async with Fetcher(HttpSettings(allow_private_networks=True)) as fetcher:
+            for _ in range(5):
+                request = FetchRequest(url=feed_server.url("/feeds/same"), timeout=5, etag='"x"')
+                try:
+                    await fetcher.fetch(request)
+                except Exception:  # noqa: BLE001 - 404 and the redirect loop fail; fine here
+                    pass
+
+    asyncio.run(five_polls())
+    assert len(ports) >= 5
+    assert len(set(ports)) == 1, f"{len(set(ports))} connections for {len(ports)} requests"
