@@ -55,7 +55,12 @@ async def poll_once(
     with ParserPool() as parser:
         async with Fetcher(config.http) as fetcher:
             pipeline = Pipeline(
-                fetcher=fetcher, parser=parser, store=store, matcher=matcher, clock=clock
+                fetcher=fetcher,
+                parser=parser,
+                store=store,
+                matcher=matcher,
+                clock=clock,
+                max_in_flight=config.http.concurrency,
             )
             return await pipeline.poll_many(feeds)
 
@@ -78,7 +83,12 @@ async def run_service(
         with ParserPool() as parser:
             async with Fetcher(config.http) as fetcher:
                 pipeline = Pipeline(
-                    fetcher=fetcher, parser=parser, store=store, matcher=matcher, clock=clock
+                    fetcher=fetcher,
+                    parser=parser,
+                    store=store,
+                    matcher=matcher,
+                    clock=clock,
+                    max_in_flight=config.http.concurrency,
                 )
 
                 async def poll(feed_id: str) -> PollReport | None:
