@@ -3,8 +3,9 @@
 
     .venv/bin/python bench/match_speed.py [--items N] [--people N] [--profile]
 
-Prints build time, items per second on one core (all items, and the first 10% on cold
-memos apart), peak memory (ru_maxrss) and how many items had hits. Items are made
+Prints build time, items per second on one core (per CPU second of this process, so
+other work on a shared machine does not count; wall time beside it; the first 10% of
+items, on cold memos, apart), peak memory (ru_maxrss) and how many items had hits. Items are made
 before timing, from the domain's words (most of which some topic uses) followed by
 thousands of made-up ones in a Zipf-like mix, so an item holds a realistic dozen or so
 topic terms. About 4% of their words are numbers or one-off tokens, so the memos
@@ -21,7 +22,7 @@ import random
 import resource
 import time
 
-from monitor.match import MatchInput, Matcher, Person, TopicRule
+from monitor.match import Matcher, MatchInput, Person, TopicRule
 
 EN = """the of and to in a is that for on was with as by at from his said have has are it an be
 this not were which but had they their been after who would more also its year two one new
@@ -49,19 +50,63 @@ FA = """و در به از که این را با است برای آن یک خود
 نه به اعدام حلق‌آویز آویخته دار مرگ کشتار تابستان ۶۷ ۱۴۰۴ ۱۴۰۳ مرداد شهریور بهمن
 """.split()
 FIRST = [
-    ("Mohammad", "محمد"), ("Ali", "علی"), ("Reza", "رضا"), ("Hossein", "حسین"), ("Mehdi", "مهدی"),
-    ("Ahmad", "احمد"), ("Behrouz", "بهروز"), ("Pouya", "پویا"), ("Babak", "بابک"),
-    ("Vahid", "وحید"), ("Farshad", "فرشاد"), ("Masoud", "مسعود"), ("Saeed", "سعید"),
-    ("Sharifeh", "شریفه"), ("Varisheh", "وریشه"), ("Pakhshan", "پخشان"), ("Narges", "نرگس"),
-    ("Zeinab", "زینب"), ("Kamran", "کامران"), ("Hamid", "حمید"), ("Javad", "جواد"),
-    ("Omid", "امید"), ("Saman", "سامان"), ("Mojahed", "مجاهد"), ("Habib", "حبیب"),
+    ("Mohammad", "محمد"),
+    ("Ali", "علی"),
+    ("Reza", "رضا"),
+    ("Hossein", "حسین"),
+    ("Mehdi", "مهدی"),
+    ("Ahmad", "احمد"),
+    ("Behrouz", "بهروز"),
+    ("Pouya", "پویا"),
+    ("Babak", "بابک"),
+    ("Vahid", "وحید"),
+    ("Farshad", "فرشاد"),
+    ("Masoud", "مسعود"),
+    ("Saeed", "سعید"),
+    ("Sharifeh", "شریفه"),
+    ("Varisheh", "وریشه"),
+    ("Pakhshan", "پخشان"),
+    ("Narges", "نرگس"),
+    ("Zeinab", "زینب"),
+    ("Kamran", "کامران"),
+    ("Hamid", "حمید"),
+    ("Javad", "جواد"),
+    ("Omid", "امید"),
+    ("Saman", "سامان"),
+    ("Mojahed", "مجاهد"),
+    ("Habib", "حبیب"),
 ]
 SYLLABLES = [
-    ("ba", "با"), ("ni", "نی"), ("sha", "شا"), ("ri", "ری"), ("mo", "مو"), ("ra", "را"),
-    ("di", "دی"), ("ka", "کا"), ("zem", "زم"), ("far", "فر"), ("pour", "پور"), ("kho", "خو"),
-    ("gha", "قا"), ("ne", "نه"), ("ja", "جا"), ("va", "وا"), ("li", "لی"), ("sa", "سا"),
-    ("to", "تو"), ("hes", "حس"), ("man", "مان"), ("zad", "زاد"), ("eh", "ه"), ("lou", "لو"),
-    ("gar", "گر"), ("tab", "تب"), ("yan", "یان"), ("ghol", "قل"), ("dar", "دار"), ("ami", "امی"),
+    ("ba", "با"),
+    ("ni", "نی"),
+    ("sha", "شا"),
+    ("ri", "ری"),
+    ("mo", "مو"),
+    ("ra", "را"),
+    ("di", "دی"),
+    ("ka", "کا"),
+    ("zem", "زم"),
+    ("far", "فر"),
+    ("pour", "پور"),
+    ("kho", "خو"),
+    ("gha", "قا"),
+    ("ne", "نه"),
+    ("ja", "جا"),
+    ("va", "وا"),
+    ("li", "لی"),
+    ("sa", "سا"),
+    ("to", "تو"),
+    ("hes", "حس"),
+    ("man", "مان"),
+    ("zad", "زاد"),
+    ("eh", "ه"),
+    ("lou", "لو"),
+    ("gar", "گر"),
+    ("tab", "تب"),
+    ("yan", "یان"),
+    ("ghol", "قل"),
+    ("dar", "دار"),
+    ("ami", "امی"),
 ]
 
 
@@ -98,10 +143,10 @@ TOPIC_TEMPLATES = [
     '-"remote code execution" -football',
     '(transfer* OR transferred OR منتقل) NEAR/6 (solitary OR انفرادی OR "ghezel hesar" OR قزلحصار)',
     '(moharebeh OR baghi OR "efsad-e fel-arz" OR محاربه OR بغی OR "افساد فی الارض") lang:fa',
-    'title:(prison* OR زندان*) (political OR سیاسی) -election',
+    "title:(prison* OR زندان*) (political OR سیاسی) -election",
     '("1988 massacre" OR "death commission" OR "کشتار ۶۷" OR "هیئت مرگ") OR (1988 NEAR/3 execut*)',
     '(torture OR شکنجه OR "forced confession*") (label:ngo OR label:un OR tag:iran)',
-    '(qisas OR قصاص) -(football OR فوتبال) NOT lang:ps',
+    "(qisas OR قصاص) -(football OR فوتبال) NOT lang:ps",
 ]
 
 
@@ -111,14 +156,16 @@ def make_topics(n: int, rng: random.Random) -> list[TopicRule]:
         if i < len(TOPIC_TEMPLATES):
             query = TOPIC_TEMPLATES[i]
         else:
-            en, fa = rng.sample(EN[60:], 6), rng.sample(FA[40:], 4)  # specific words, as analysts pick
+            en, fa = (
+                rng.sample(EN[60:], 6),
+                rng.sample(FA[40:], 4),
+            )  # specific words, as analysts pick
             query = (
                 f'("{en[0]} {en[1]}" OR {en[2]}* OR {fa[0]} OR "{fa[1]} {fa[2]}") '
                 f"({en[3]} OR {fa[3]} OR country:IR) -{en[4]} {en[5]} NEAR/5 {en[0]}"
             )
         topics.append(TopicRule(f"t{i}", query, rng.choice(["urgent", "digest"])))
     return topics
-
 
 
 def fillers(rng: random.Random, syllables: list[str], n: int) -> list[str]:
@@ -160,8 +207,14 @@ def make_items(n: int, people: list[Person], rng: random.Random) -> list[MatchIn
             body = f"<p>{body[:300]}</p><p><b>{body[300:]}</b></p>"
         title = sentence(rng, rng.choice(pools), rng.randint(5, 10))
         items.append(
-            MatchInput(title, body, language="fa" if lang == "fa" else "en",
-                       feed_id="bench", label=rng.choice(["ngo", "news"]), country="IR")
+            MatchInput(
+                title,
+                body,
+                language="fa" if lang == "fa" else "en",
+                feed_id="bench",
+                label=rng.choice(["ngo", "news"]),
+                country="IR",
+            )
         )
     return items
 
@@ -179,23 +232,23 @@ def main() -> None:
     items = make_items(args.items, people, rng)
     chars = sum(len(i.title) + len(i.summary) for i in items) / len(items)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     matcher = Matcher.build(topics, people)
-    build = time.perf_counter() - t0
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
     cold = max(1, len(items) // 10)
     with_topics = with_people = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i, item in enumerate(items):
         if i == cold:
-            t_cold = time.perf_counter() - t0
+            c_cold = time.process_time() - c0
         hits = matcher.match(item)
         with_topics += any(h.kind == "topic" for h in hits)
         with_people += any(h.kind == "person" for h in hits)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     if profiler:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
@@ -204,8 +257,12 @@ def main() -> None:
     print(f"rules: {len(topics)} topics, {len(people)} people x 3 spellings")
     words = sum(len(i.title.split()) + len(i.summary.split()) for i in items) / len(items)
     print(f"items: {len(items)}, {chars:.0f} characters and {words:.0f} words on average")
-    print(f"build: {build:.2f} s")
-    print(f"match: {len(items) / elapsed:,.0f} items/s (first {cold}: {cold / t_cold:,.0f} items/s)")
+    print(f"build: {build_cpu:.2f} s CPU ({build:.2f} s wall)")
+    print(
+        f"match: {len(items) / cpu:,.0f} items per CPU second, one core "
+        f"({len(items) / elapsed:,.0f} per wall second; first {cold} on cold memos: "
+        f"{cold / c_cold:,.0f} per CPU second)"
+    )
     print(f"items with a topic: {with_topics}, with a person: {with_people}")
     print(f"peak memory (ru_maxrss, whole process incl. the items): {peak:.0f} MB")
 

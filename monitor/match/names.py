@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from monitor.match.text import fold, is_arabic_script, words_of
+from monitor.match.text import CHUNKS, fold, is_arabic_script, words_of
 
 # Apostrophes join (Raja'i = Rajai); Turkish/Kurdish Latin letters keep their sound.
 _PRE: dict[int, str | None] = {ord(c): None for c in "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032"}
@@ -54,8 +54,13 @@ _INNER_Y = re.compile(r"(?<=.)y")
 _VOWELS = re.compile(r"[aeiouy]+")
 
 
+_SPECIAL = re.compile("['\u2019\u2018\u02bc\u02bb`\u00b4\u2032şŞçÇ]")
+
+
 def people_words(chunk: str) -> list[str]:
     """The words of a text chunk as names see them (apostrophes join, not split)."""
+    if _SPECIAL.search(chunk) is None:  # then they are the topics' words (memoised)
+        return CHUNKS[chunk].split()
     if "s" in chunk:
         chunk = _POSSESSIVE.sub("", chunk)
     return words_of(fold(chunk.translate(_PRE))).split()
@@ -65,7 +70,7 @@ def people_words(chunk: str) -> list[str]:
 def fine(word: str) -> str:
     if is_arabic_script(word):
         return word.translate(_ARABIC_FOLD)
-    if not word.isascii():
+    if not word.isascii() or not word.isalpha():  # other scripts; numbers stay exact
         return word
     for a, b in _LATIN_STEPS:
         word = word.replace(a, b)
@@ -78,7 +83,7 @@ def fine(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def skeleton(word: str) -> str:
     f = fine(word)
-    if not f.isascii() or is_arabic_script(f):
+    if not f.isascii() or not f.isalpha():
         return f
     return _VOWELS.sub("a", f)
 
@@ -160,15 +165,23 @@ def similar(name: tuple[str, ...], text: tuple[str, ...]) -> bool:
 
 
 def _close(a: str, b: str, ratio: float) -> bool:
-    k = int(ratio * max(len(a), len(b)))
-    if k == 0 or abs(len(a) - len(b)) > k or is_arabic_script(a):
+    """Edit distance within ``ratio`` of the longer length; a vowel written as another
+    vowel costs half (Mojahed = Mujahid), and only letters are compared fuzzily."""
+    k = ratio * max(len(a), len(b))
+    if k < 0.5 or abs(len(a) - len(b)) > k or not (a.isalpha() and b.isalpha()):
         return False
-    previous = list(range(len(b) + 1))
+    if not a.isascii() or not b.isascii():
+        return False
+    previous = [float(j) for j in range(len(b) + 1)]
     for i, ca in enumerate(a, 1):
-        row = [i]
+        row = [float(i)]
         for j, cb in enumerate(b, 1):
-            row.append(min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            swap = 0.0 if ca == cb else 0.5 if ca in _VOWEL_SET and cb in _VOWEL_SET else 1.0
+            row.append(min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + swap))
         if min(row) > k:
             return False
         previous = row
     return previous[-1] <= k
+
+
+_VOWEL_SET = frozenset("aeiouy")

@@ -36,20 +36,27 @@ class ChunkWords(NamedTuple):
     bounds: tuple[int, ...]  # 0, then the end of each word's skeleton in the chunk's key
 
 
-def _skeleton_chunk(chunk: str) -> str:
-    return "".join(skeleton(w) for w in people_words(chunk))
+OTHER = "|"  # stands for a word no name can contain; no key holds it
 
 
-def _chunk_words(chunk: str) -> ChunkWords:
-    words = people_words(chunk)
-    bounds = tuple(accumulate((len(skeleton(w)) for w in words), initial=0))
-    return ChunkWords(tuple(fine(w) for w in words), bounds)
+def _pieces(words: list[str]) -> set[str]:
+    """Skeletons a text word must have to take part in finding these words: a name word,
+    several joined (Baniamerian), or a word's head or tail split off (Etemadi | Far)."""
+    parts = [skeleton(w) for w in words]
+    out = set(keys(words))
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            out.update(keys(words[i:j]))
+        out.update(parts[i][:n] for n in range(2, len(parts[i])))
+        out.update(parts[i][n:] for n in range(1, len(parts[i]) - 1))
+    return out
 
 
 class PeopleIndex:
     def __init__(self, people: Sequence[Person], problems: list[RuleProblem]) -> None:
         self.people = list(people)
         entries: dict[str, dict[Entry, None]] = {}
+        pieces: set[str] = set()
         for index, person in enumerate(people):
             if person.severity not in SEVERITIES:
                 problems.append(
@@ -70,10 +77,11 @@ class PeopleIndex:
                     continue
                 for form in name_forms(text, person.allow_single_word):
                     usable += 1
+                    pieces |= _pieces(form)
                     entry = (index, tuple(fine(w) for w in form), is_arabic_script(form[0]), 0)
                     for key in keys(form):
                         entries.setdefault(key, {})[entry[:3] + (len(key),)] = None
-            if not usable and person.name.strip():
+            if not usable and people_words(person.name):
                 problems.append(
                     RuleProblem(
                         "person",
@@ -84,11 +92,33 @@ class PeopleIndex:
                         "add a full name as an alias or set allow_single_word",
                     )
                 )
+        self._pieces = frozenset(pieces)
         self.automaton: Automaton[tuple[Entry, ...]] = Automaton(
             {k: tuple(v) for k, v in entries.items()}
         )
-        self.skeletons: Memo[str] = Memo(_skeleton_chunk, pinned={SEP: "|"})
-        self.words: Memo[ChunkWords] = Memo(_chunk_words, limit=50_000)
+        self.skeletons: Memo[str] = Memo(self._skeleton_chunk, pinned={SEP: OTHER})
+        self.words: Memo[ChunkWords] = Memo(self._chunk_words, limit=50_000)
+
+    def _skeleton(self, word: str) -> str:
+        s = skeleton(word)
+        if s in self._pieces:
+            return s
+        # an Arabic proclitic glued to a name («ومهدي»): kept, _confirm decides
+        if s[:1] in "وفبل" and (s[1:] in self._pieces or s[2:] in self._pieces):
+            return s
+        return OTHER
+
+    def _skeleton_chunk(self, chunk: str) -> str:
+        """A chunk's words as skeletons, joined; words no name has become OTHER, which
+        keeps the text the automaton reads short."""
+        if chunk.isdigit():
+            return OTHER  # no name has digits
+        return "".join(self._skeleton(w) for w in people_words(chunk))
+
+    def _chunk_words(self, chunk: str) -> ChunkWords:
+        words = people_words(chunk)
+        bounds = tuple(accumulate((len(self._skeleton(w)) for w in words), initial=0))
+        return ChunkWords(tuple(fine(w) for w in words), bounds)
 
     def find(self, chunks: list[str]) -> dict[int, list[Place]]:
         """Person index -> where each confirmed mention is, in text order."""

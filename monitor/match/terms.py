@@ -20,6 +20,8 @@ Aho-Corasick automaton, so each term becomes literal keys, each between spaces:
     ترین, and after a final ه ا و also ی ای یی (اعدام fires in «اعدام‌ها», «اعدامها»,
     «اعدام ها»; خانه in «خانه‌ای»). Other endings need ``*``: زندانی does not fire in
     «زندانیان»; write زندانی*.
+  - inside a phrase, words after the first may take the article: "حکم اعدام" fires in
+    «حكم الإعدام».
   - ZWNJ is both a space and nothing: words of a phrase may be joined in the text
     (قزل حصار fires in «قزلحصار»), and a word of 4+ letters may be split in two parts
     of 2+ letters (قزلحصار fires in «قزل حصار» and «قزل‌حصار»; اعدامها in «اعدام ها»).
@@ -34,6 +36,7 @@ from itertools import product
 from monitor.match.text import is_arabic_script
 
 MAX_VARIANTS = 64
+MAX_KEYS = 2_000
 ARTICLE = "\u0627\u0644"  # ال
 _P3 = frozenset(
     ("", "ال", "وال", "فال", "بال", "کال", "لل", "وبال", "وکال", "فبال", "ولل", "فلل", "می", "نمی")
@@ -60,11 +63,17 @@ def suffixes(word: str) -> frozenset[str]:
     return _S_VOWEL if word[-1] in "\u0647\u0627\u0648" else _S3
 
 
-def _word_forms(word: str) -> list[str]:
-    """The word, then its splits in two (ZWNJ as a space the query did not write)."""
-    if not is_arabic_script(word) or len(word) < 4:
+def _word_forms(word: str, inner: bool) -> list[str]:
+    """The word, then its splits in two (ZWNJ as a space the query did not write), and
+    for a phrase's later words the Arabic article (حکم اعدام = حكم الإعدام)."""
+    if not is_arabic_script(word):
         return [word]
-    return [word] + [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1)]
+    forms = [word]
+    if inner and len(word) >= 3 and not word.startswith(ARTICLE):
+        forms.append(ARTICLE + word)
+    if len(word) >= 4:
+        forms += [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1)]
+    return forms
 
 
 def spellings(words: list[str]) -> list[str]:
@@ -76,7 +85,7 @@ def spellings(words: list[str]) -> list[str]:
     seen: set[str] = set()
     joins = [(" ", "") if g == "" else (" ",) for g in gaps[1:]]
     for chosen in product(*joins):
-        for forms in product(*(_word_forms(w) for w in words)):
+        for forms in product(*(_word_forms(w, i > 0) for i, w in enumerate(words))):
             text = forms[0] + "".join(g + f for g, f in zip(chosen, forms[1:], strict=True))
             if text not in seen:
                 seen.add(text)
@@ -98,10 +107,13 @@ def patterns(words: list[str], prefix: bool) -> list[str]:
     befores = sorted(proclitics(first)) if is_arabic_script(first) else [""]
     afters = [""] if prefix or not is_arabic_script(last) else sorted(suffixes(last))
     tail = "" if prefix else " "
-    texts = spellings(words)
-    keys = [f" {b}{texts[0]}{a}{tail}" for b in befores for a in afters]
-    keys += [f" {text}{tail}" for text in texts[1:]]
+    keys = []
+    for text in spellings(words):
+        if text.count(" ") == len(words) - 1:  # as written, or with an inner article
+            keys += [f" {b}{text}{a}{tail}" for b in befores for a in afters]
+        else:
+            keys.append(f" {text}{tail}")
     if is_arabic_script(first) and first.startswith(ARTICLE) and len(first) >= 4:
         contracted = " ".join([first[len(ARTICLE) :], *words[1:]])
         keys += [f" {b}{contracted}{a}{tail}" for b in sorted(_P_CONTRACTED) for a in afters]
-    return list(dict.fromkeys(keys))
+    return list(dict.fromkeys(keys))[:MAX_KEYS]

@@ -81,6 +81,7 @@ FOLD_TABLE.update(dict.fromkeys(_DELETE))
 
 _HAMZA_AFTER_YEH = ("\u06cc\u064a\u0654", "\u064a\u064a\u0654")  # یئ / يئ after NFKD
 _DIGIT_EDGE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_DIGIT = re.compile(r"\d")
 _NON_WORD = re.compile(r"[\W_]+")
 _TAG = re.compile(r"<[^<>]*>")  # [^<>] keeps it linear even on "<<<<" with no ">"
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -100,13 +101,17 @@ def fold(text: str) -> str:
 
 def words_of(folded: str) -> str:
     """Folded text -> its words separated by single spaces."""
-    return _NON_WORD.sub(" ", _DIGIT_EDGE.sub(" ", folded)).strip()
+    if _DIGIT.search(folded) is not None:
+        folded = _DIGIT_EDGE.sub(" ", folded)
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 def normalise_chunk(chunk: str) -> str:
     """One whitespace-free chunk of text -> its normalised words ("" if none)."""
-    if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()):
-        return chunk.lower()
+    if chunk.isascii():  # nothing to fold but case: skip the Unicode work
+        if chunk.isalpha() or chunk.isdigit():
+            return chunk.lower()
+        return words_of(chunk.lower())
     return words_of(fold(chunk))
 
 

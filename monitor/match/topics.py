@@ -29,8 +29,8 @@ from monitor.match.query import And, InTitle, Meta, Near, Node, Not, Or, Term
 Span = tuple[int, int]  # first and last index, inclusive
 
 
-# what the automaton yields: (end offset, (key length, term ids))
-Occurrence = tuple[int, tuple[int, tuple[int, ...]]]
+# what the automaton yields: (end offset, (key length, term ids, topics triggered))
+Occurrence = tuple[int, tuple[int, tuple[int, ...], int]]
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Found:
     def spans(self, term: int) -> list[Span]:
         if self._spans is None:
             self._spans = {}
-            for end, (length, terms) in self.occurrences:
+            for end, (length, terms, _) in self.occurrences:
                 for tid in terms:
                     self._spans.setdefault(tid, []).append((end - length + 1, end))
         return self._spans.get(term, [])
