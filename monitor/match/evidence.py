@@ -18,6 +18,7 @@ from itertools import accumulate
 from operator import add
 
 from monitor.match.model import MAX_EVIDENCE
+from monitor.match.text import Memo
 
 # Letters, digits and what normalisation deletes inside a word (marks, tatweel, ZWJ,
 # bidi controls); ZWNJ, punctuation and "_" are left out, so they separate words.
@@ -28,10 +29,17 @@ _INSIDE = (
 _RAW_WORD = re.compile(rf"(?:[^\W_]|[{_INSIDE}])+")
 
 
+def _raw_words(chunk: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _RAW_WORD.finditer(chunk))
+
+
+_RAW_WORDS: Memo[tuple[tuple[int, int], ...]] = Memo(_raw_words, limit=50_000)
+
+
 def original(chunks: list[str], k0: int, w0: int, n0: int, k1: int, w1: int, n1: int) -> str:
     """Original text from word w0 of chunk k0 to word w1 of chunk k1 (n: words in chunk)."""
-    first = [m.span() for m in _RAW_WORD.finditer(chunks[k0])]
-    last = first if k1 == k0 else [m.span() for m in _RAW_WORD.finditer(chunks[k1])]
+    first = _RAW_WORDS[chunks[k0]]
+    last = first if k1 == k0 else _RAW_WORDS[chunks[k1]]
     if not first or not last:
         return " ".join(chunks[k0 : k1 + 1])
     start = first[w0][0] if len(first) == n0 else first[0][0]

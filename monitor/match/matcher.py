@@ -183,7 +183,7 @@ class Matcher:
         # the terms present, collected at C speed: no Python step per occurrence
         present = set(chain.from_iterable(map(_SECOND, map(_SECOND, occurrences))))
         candidates = reduce(or_, map(_THIRD, map(_SECOND, occurrences)), self._always)
-        found = Found(item, text, text.find(SEP), present, occurrences)
+        found = Found(item, text, present, occurrences)
         out: list[Hit] = []
         where: TopicText | None = None
         said: dict[int, tuple[int, str]] = {}  # term -> its first occurrence, as written

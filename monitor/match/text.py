@@ -89,6 +89,10 @@ ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 
 def fold(text: str) -> str:
     """Letters folded (case, marks, Arabic-script forms, digits); separators kept."""
+    if unicodedata.is_normalized("NFKD", text):  # most Persian text: skip to the fold
+        s = text.casefold()
+        if s.isascii() or unicodedata.is_normalized("NFKD", s):
+            return s.translate(FOLD_TABLE) if not s.isascii() else s
     s = unicodedata.normalize("NFKD", text).casefold()
     if not s.isascii():
         s = unicodedata.normalize("NFKD", s)

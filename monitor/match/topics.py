@@ -21,10 +21,10 @@ Must not: normalise text, touch the automaton or build hits.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from monitor.match.model import MatchInput
 from monitor.match.query import And, InTitle, Meta, Near, Node, Not, Or, Term
+from monitor.match.text import SEP
 
 Span = tuple[int, int]  # first and last index, inclusive
 
@@ -33,26 +33,34 @@ Span = tuple[int, int]  # first and last index, inclusive
 Occurrence = tuple[int, tuple[int, tuple[int, ...], int]]
 
 
-@dataclass
 class Found:
     """What the automaton found in one item: which terms occur, and (built only when a
     NEAR, a title: or evidence asks) where, as character spans in text order."""
 
-    item: MatchInput
-    text: str  # the normalised text " title \x1f summary \x1f content "
-    title_end: int  # offset of the first separator: spans before it are in the title
-    present: set[int]
-    occurrences: list[Occurrence]
-    _spans: dict[int, list[Span]] | None = None
-    _words: dict[int, list[Span]] = field(default_factory=dict)
+    __slots__ = ("item", "text", "title_end", "present", "occurrences", "_spans", "_words")
+
+    def __init__(
+        self,
+        item: MatchInput,
+        text: str,  # the normalised text " title \x1f summary \x1f content "
+        present: set[int],
+        occurrences: list[Occurrence],
+    ) -> None:
+        self.item = item
+        self.text = text
+        self.title_end = text.find(SEP)  # spans before it are in the title
+        self.present = present
+        self.occurrences = occurrences
+        self._spans: dict[int, list[Span]] = {}
+        self._words: dict[int, list[Span]] = {}
 
     def spans(self, term: int) -> list[Span]:
-        if self._spans is None:
-            self._spans = {}
-            for end, (length, terms, _) in self.occurrences:
-                for tid in terms:
-                    self._spans.setdefault(tid, []).append((end - length + 1, end))
-        return self._spans.get(term, [])
+        got = self._spans.get(term)
+        if got is None:
+            got = self._spans[term] = [
+                (end - entry[0] + 1, end) for end, entry in self.occurrences if term in entry[1]
+            ]
+        return got
 
     def in_title(self, term: int) -> bool:
         # occurrences come in text order and never span the separator
@@ -104,8 +112,9 @@ def compile_pred(node: Node, ids: TermIds, title: bool = False) -> Pred:
         else:
             others[:0] = [compile_pred(t, ids, title) for t in plain]
         return _any(others)
-    if isinstance(node, And):
-        return _all([compile_pred(c, ids, title) for c in node.children])
+    if isinstance(node, And):  # cheapest tests first: all of them must hold anyway
+        ordered = sorted(node.children, key=_cost)
+        return _all([compile_pred(c, ids, title) for c in ordered])
     left, right, n = (
         compile_spans(node.left, ids, title),
         compile_spans(node.right, ids, title),
@@ -149,6 +158,18 @@ def near(a: list[Span], b: list[Span], n: int) -> list[Span]:
         if mine is None or e > mine[1]:
             last[side] = (s, e)
     return out
+
+
+def _cost(node: Node) -> int:
+    if isinstance(node, Term):
+        return 0
+    if isinstance(node, Or) and all(isinstance(c, Term) for c in node.children):
+        return 1
+    if isinstance(node, Near):
+        return 4
+    if isinstance(node, InTitle | Meta):
+        return 2
+    return 3
 
 
 def _meta(node: Meta) -> Pred:
