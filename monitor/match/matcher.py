@@ -93,11 +93,16 @@ class _Terms:
             exact.update(words)
             if not key.endswith(" "):
                 prefixes.add(words[-1])
-        starts = tuple(prefixes)
+        lengths = sorted({len(p) for p in prefixes})
+
+        def kept(word: str) -> bool:
+            return word in exact or any(word[:n] in prefixes for n in lengths)
 
         def reduce(chunk: str) -> str:
-            words = CHUNKS[chunk].split()
-            return " ".join(w if w in exact or w.startswith(starts) else OTHER for w in words)
+            words = CHUNKS[chunk]
+            if " " not in words:  # one word (or none): the common case
+                return words if not words or kept(words) else OTHER
+            return " ".join(w if kept(w) else OTHER for w in words.split())
 
         return Memo(reduce, pinned={SEP: SEP})
 
