@@ -49,12 +49,17 @@ def test_people_files_are_read_after_the_yaml_people(tmp_path: Path) -> None:
     ("csv_text", "expected"),
     [
         ("aliases\nx\n", ['people.csv:1:1: people file needs a "name" column']),
-        ("name,alias\nA B,x\n", ['people.csv:1:6: unknown column "alias"; did you mean "aliases"?']),
+        (
+            "name,alias\nA B,x\n",
+            ['people.csv:1:6: unknown column "alias"; did you mean "aliases"?'],
+        ),
         ("name,severity\nA B,loud\n", ['people.csv:2:5: severity of "A B" is "loud"']),
         ("name,aliases\n,x\n", ["people.csv:2:1: empty name"]),
         ("name\nA B\na b\n", ['people.csv:3:1: "a b" is listed twice; the first is in']),
-        ("name\nBehrouz Ehsani\n", ["people.csv:2:1: \"Behrouz Ehsani\" is listed twice; the"
-                                    " first is in feeds.yaml"]),
+        (
+            "name\nBehrouz Ehsani\n",
+            ['people.csv:2:1: "Behrouz Ehsani" is listed twice; the first is in feeds.yaml'],
+        ),
         ("", ["people.csv:1:1: people file is empty"]),
         ("name,allow_single_word\nA,maybe\n", ['people.csv:2:3: allow_single_word of "A"']),
     ],
@@ -87,4 +92,7 @@ def test_digest_may_name_a_person_from_a_people_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path, {})
     [problem] = caught.value.problems
-    assert (problem.line, problem.column) == (9, 89) and 'the person "Nobody Here"' in problem.message
+    assert (problem.line, problem.column) == (
+        9,
+        89,
+    ) and 'the person "Nobody Here"' in problem.message
