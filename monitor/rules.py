@@ -76,12 +76,17 @@ def _segments(lines: Sequence[str], start: tuple[int, int]) -> list[tuple[int, i
     pieces: list[tuple[int, int, str]] = []
     if head in (">", "|"):  # block scalar: content is on the following, more indented lines
         indent_of_key = len(first) - len(first.lstrip())
+        base: int | None = None  # the block's indentation, set by its first content line
         for n in range(line_no + 1, len(lines) + 1):
             text = lines[n - 1]
             indent = len(text) - len(text.lstrip())
             if text.strip() and indent <= indent_of_key:
                 break
-            pieces.append((n, indent + 1, text.strip()))
+            if base is None and text.strip():
+                base = indent
+            # Lines indented deeper than the block keep their extra spaces in the value.
+            start = min(indent, base if base is not None else indent)
+            pieces.append((n, start + 1, text[start:].rstrip()))
         return pieces
     skip = 1 if head in ('"', "'") else 0
     pieces.append((line_no, col + skip, first[col - 1 + skip :]))

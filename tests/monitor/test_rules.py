@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from monitor.config import load_config
 from monitor.errors import ConfigError
@@ -21,22 +22,36 @@ LINES = [
     "      -contract",  # 8
     "  - id: c",  # 9
     '    query: "quoted (x"',  # 10
+    "  - id: d",  # 11
+    "    query: >-",  # 12
+    "      (a OR b",  # 13
+    "       OR c)",  # 14: one deeper; YAML keeps that space
+    "      OR d)",  # 15
 ]
 
 
+QUERIES = YAML(typ="safe").load("\n".join(LINES))["topics"]
+
+
 @pytest.mark.parametrize(
-    ("start", "offset", "expected"),
+    ("topic", "start", "needle", "expected"),
     [
-        ((3, 12), 0, (3, 12)),  # plain: first character
-        ((3, 12), 5, (3, 17)),  # the "(" of "(y"
-        ((5, 12), 0, (6, 7)),  # folded block: content starts on the next line
-        ((5, 12), 8, (6, 15)),  # the last character of the first line's text
-        ((5, 12), 10, (7, 8)),  # "execution": the next line, after the folded space
-        ((5, 12), 25, (8, 7)),  # "-contract"
-        ((10, 12), 7, (10, 20)),  # quoted: after the opening quote
+        (0, (3, 12), "x", (3, 12)),  # plain: first character
+        (0, (3, 12), "(y", (3, 17)),
+        (1, (5, 12), "(death", (6, 7)),  # folded block: content starts on the next line
+        (1, (5, 12), "R\n", (6, 15)),  # the last character of the first line's text
+        (1, (5, 12), "execution", (7, 8)),  # a deeper line: YAML keeps its extra space
+        (1, (5, 12), "-contract", (8, 7)),
+        (2, (10, 12), "(x", (10, 20)),  # quoted: after the opening quote
+        (3, (12, 12), "c)", (14, 11)),
+        (3, (12, 12), "d)", (15, 10)),
     ],
 )
-def test_position_in_scalar(start: tuple[int, int], offset: int, expected: tuple[int, int]) -> None:
+def test_position_in_scalar(
+    topic: int, start: tuple[int, int], needle: str, expected: tuple[int, int]
+) -> None:
+    """Offsets come from the value as YAML itself reads it, not from our idea of it."""
+    offset = QUERIES[topic]["query"].index(needle)
     assert position_in_scalar(LINES, start, offset) == expected
 
 
