@@ -85,8 +85,8 @@ def _segments(lines: Sequence[str], start: tuple[int, int]) -> list[tuple[int, i
             if base is None and text.strip():
                 base = indent
             # Lines indented deeper than the block keep their extra spaces in the value.
-            start = min(indent, base if base is not None else indent)
-            pieces.append((n, start + 1, text[start:].rstrip()))
+            cut = min(indent, base if base is not None else indent)
+            pieces.append((n, cut + 1, text[cut:].rstrip()))
         return pieces
     skip = 1 if head in ('"', "'") else 0
     pieces.append((line_no, col + skip, first[col - 1 + skip :]))
