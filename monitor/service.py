@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from monitor.config import Config
@@ -44,6 +45,24 @@ async def housekeeping(store: Store, clock: Callable[[], datetime], stop: asynci
             pass
 
 
+@asynccontextmanager
+async def pipeline_for(
+    config: Config, store: Store, matcher: Matcher, clock: Callable[[], datetime]
+) -> AsyncIterator[Pipeline]:
+    """The stages with their shared resources (parser processes, HTTP client), closed
+    on exit whatever happens."""
+    with ParserPool() as parser:
+        async with Fetcher(config.http) as fetcher:
+            yield Pipeline(
+                fetcher=fetcher,
+                parser=parser,
+                store=store,
+                matcher=matcher,
+                clock=clock,
+                max_in_flight=config.http.concurrency,
+            )
+
+
 async def poll_once(
     config: Config,
     store: Store,
@@ -52,17 +71,8 @@ async def poll_once(
     clock: Callable[[], datetime],
 ) -> list[PollReport]:
     """``monitor poll``: every given feed once, concurrently; returns one report each."""
-    with ParserPool() as parser:
-        async with Fetcher(config.http) as fetcher:
-            pipeline = Pipeline(
-                fetcher=fetcher,
-                parser=parser,
-                store=store,
-                matcher=matcher,
-                clock=clock,
-                max_in_flight=config.http.concurrency,
-            )
-            return await pipeline.poll_many(feeds)
+    async with pipeline_for(config, store, matcher, clock) as pipeline:
+        return await pipeline.poll_many(feeds)
 
 
 async def run_service(
@@ -80,28 +90,19 @@ async def run_service(
     feeds = {f.id: f for f in config.feeds}
     log.info("starting", extra={"fields": {"feeds": len(feeds), "config": str(config.path)}})
     try:
-        with ParserPool() as parser:
-            async with Fetcher(config.http) as fetcher:
-                pipeline = Pipeline(
-                    fetcher=fetcher,
-                    parser=parser,
-                    store=store,
-                    matcher=matcher,
-                    clock=clock,
-                    max_in_flight=config.http.concurrency,
-                )
+        async with pipeline_for(config, store, matcher, clock) as pipeline:
 
-                async def poll(feed_id: str) -> PollReport | None:
-                    feed = feeds.get(feed_id)
-                    return await pipeline.poll_leased(feed) if feed else None
+            async def poll(feed_id: str) -> PollReport | None:
+                feed = feeds.get(feed_id)
+                return await pipeline.poll_leased(feed) if feed else None
 
-                scheduler = APSchedulerPolls(due=store.due_feeds, poll=poll, clock=clock)
-                keeper = asyncio.create_task(housekeeping(store, clock, stop))
-                try:
-                    await scheduler.run(stop)
-                finally:
-                    stop.set()
-                    await keeper
+            scheduler = APSchedulerPolls(due=store.due_feeds, poll=poll, clock=clock)
+            keeper = asyncio.create_task(housekeeping(store, clock, stop))
+            try:
+                await scheduler.run(stop)
+            finally:
+                stop.set()
+                await keeper
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
