@@ -69,8 +69,11 @@ def read_document(path: Path, problems: Problems) -> Document | None:
         problems.add(_byte_position(raw, e.start), "the file is not UTF-8 text; save it as UTF-8")
         return None
     try:
-        node = _yaml().compose(io.StringIO(text))
-        data = _yaml().load(io.StringIO(text))
+        # One parse: the node tree (for duplicate keys) is constructed into the data,
+        # rather than parsing the text a second time (1 s for 1,000 feeds).
+        yaml = _yaml()
+        node = yaml.compose(io.StringIO(text))
+        data = yaml.constructor.construct_document(node) if node is not None else None
     except YAMLError as e:
         problems.add(*_syntax_problem(e))
         return None
