@@ -13,9 +13,7 @@ Must not: match anything; it runs only for items that have a hit.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
-from operator import add
+from itertools import compress, count
 
 from monitor.match.model import MAX_EVIDENCE
 from monitor.match.text import Memo
@@ -56,15 +54,18 @@ class TopicText:
         self.chunks = chunks
         self.normalised = normalised
         self.text = text
-        # where each chunk starts in " c0 c1 ... ": empty chunks take no room (C-level loop)
-        self.starts = list(
-            accumulate(map(add, map(len, normalised), map(bool, normalised)), initial=1)
-        )
+        # the same text with "\0" where one chunk ends and the next begins (spaces inside
+        # a chunk stay): offsets are the text's, and str.count finds the chunk in C
+        self.marked = "\0" + "\0".join(filter(None, normalised)) + "\0"
+        # n-th non-empty chunk -> its index (empty chunks take no room in the text)
+        self.index = list(compress(count(), normalised)) if "" in normalised else None
 
     def _where(self, pos: int) -> tuple[int, int, int]:
-        k = bisect_right(self.starts, pos) - 1
+        k = self.marked.count("\0", 0, pos) - 1
+        k = self.index[k] if self.index is not None else k
         words = self.normalised[k]
-        return k, words.count(" ", 0, pos - self.starts[k]), words.count(" ") + 1
+        start = self.marked.rfind("\0", 0, pos) + 1
+        return k, words.count(" ", 0, pos - start), words.count(" ") + 1
 
     def span(self, start: int, end: int) -> tuple[int, str]:
         """(position, original text) of the normalised characters start..end."""

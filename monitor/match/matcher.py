@@ -99,6 +99,8 @@ class _Terms:
             return word in exact or any(word[:n] in prefixes for n in lengths)
 
         def reduce(chunk: str) -> str:
+            if chunk.isdigit() and chunk.isascii():  # a number: its own normal form
+                return chunk if kept(chunk) else OTHER
             words = CHUNKS[chunk]
             if " " not in words:  # one word (or none): the common case
                 return words if not words or kept(words) else OTHER
