@@ -227,6 +227,10 @@ EVIDENCE = [
     ("execut*", "executive order", ("executive",)),
     ('"ghezel hesar"', "to Ghezel-Hesar.", ("Ghezel-Hesar",)),
     ("a OR b OR c OR d OR e OR f", "f e d c b a", ("f", "e", "d", "c", "b")),
+    # chunks with no words ("—", "...") take no room in the matched text
+    ("hanged evin", "— ... hanged — in - (Evin) —", ("hanged", "Evin")),
+    ('"sentenced to death"', "-- Sentenced -- to death-row", ("Sentenced -- to death",)),
+    ("1988 massacre", "… 1988 … the massacre of 1988", ("1988", "massacre")),
 ]
 
 
