@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -158,7 +158,7 @@ class Pipeline:
         except Exception as e:  # a bug must not stop the other feeds: record it, log it
             log.exception("poll crashed", extra={FIELDS: {"feed": feed.id}})
             report = self._fail(feed, started, f"internal error: {e!r}", None, None)
-        report = PollReport(**{**report.__dict__, "duration": time.perf_counter() - t0})
+        report = replace(report, duration=time.perf_counter() - t0)
         self._log(report)
         return report
 
@@ -174,7 +174,7 @@ class Pipeline:
         try:
             result = await self._fetcher.fetch(request)
         except FetchError as e:
-            return self._fail(feed, started, str(e), e.http_status, e.retry_after)
+            return self._fail(feed, started, str(e), e.http_status, e.retry_after, state)
 
         if result.body is None:
             self._succeed(feed, started, result, None, ())
@@ -192,7 +192,7 @@ class Pipeline:
                 result.body, base_url=result.url, fetched_at=started, max_items=self._max_items
             )
         except FeedError as e:
-            return self._fail(feed, started, str(e), result.status, None)
+            return self._fail(feed, started, str(e), result.status, None, state)
 
         items = [_to_new_item(i, self._match(feed, i)) for i in parsed.items]
         new_ids = self._succeed(feed, started, result, body_hash, items)
@@ -239,9 +239,12 @@ class Pipeline:
         error: str,
         http_status: int | None,
         retry_after: float | None,
+        state: FeedForUpdate | None = None,
     ) -> PollReport:
+        """Records a failed poll; ``state`` is the feed as read at the start of the poll
+        (read again only when the poll crashed before having it)."""
         finished = self._clock()
-        failures = self._store.feed_for_update(feed.id).consecutive_failures + 1
+        failures = (state or self._store.feed_for_update(feed.id)).consecutive_failures + 1
         outcome = PollFailed(
             feed_id=feed.id,
             started_at=started,
