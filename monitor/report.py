@@ -48,18 +48,17 @@ def status_json(feeds: Sequence[FeedStatus], deliveries: dict[str, int]) -> dict
     }
 
 
+_UNITS = ((86400, "d"), (3600, "h"), (60, "m"), (1, "s"))
+
+
 def _age(value: datetime | None, now: datetime) -> str:
+    """``3m ago`` for the past, ``in 12m`` for the future, in the largest whole unit."""
     if value is None:
         return "never"
     seconds = (now - value).total_seconds()
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if abs(seconds) >= size:
-            return (
-                f"{seconds / size:.0f}{unit} ago"
-                if seconds >= 0
-                else f"in {-seconds / size:.0f}{unit}"
-            )
-    return f"{seconds:.0f}s ago" if seconds >= 0 else f"in {-seconds:.0f}s"
+    size, unit = next(((s, u) for s, u in _UNITS if abs(seconds) >= s), _UNITS[-1])
+    amount = f"{abs(seconds) / size:.0f}{unit}"
+    return f"{amount} ago" if seconds >= 0 else f"in {amount}"
 
 
 def status_text(feeds: Sequence[FeedStatus], deliveries: dict[str, int], now: datetime) -> str:
