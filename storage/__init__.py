@@ -13,14 +13,18 @@ from storage.errors import (
 )
 from storage.polls import MAX_IDENTITY, stored_identity
 from storage.records import (
+    DigestEntry,
     FeedDefinition,
     FeedForUpdate,
     FeedStatus,
     MatchRecord,
     NewItem,
     NewItemIds,
+    OutboxMessage,
+    OutboxStatus,
     PollFailed,
     PollSucceeded,
+    Route,
     StoredItem,
 )
 from storage.store import Store
@@ -32,12 +36,16 @@ __all__ = [
     "FeedNotFoundError",
     "FeedStatus",
     "ItemNotFoundError",
+    "DigestEntry",
     "MatchRecord",
     "NaiveDatetimeError",
     "NewItem",
     "NewItemIds",
     "PollFailed",
+    "OutboxMessage",
+    "OutboxStatus",
     "PollSucceeded",
+    "Route",
     "Store",
     "StorageError",
     "StoredItem",

@@ -70,6 +70,7 @@ class NewItem:
     author: str | None
     language: str | None
     matches: tuple[MatchRecord, ...] = ()
+    routes: tuple[Route, ...] = ()  # where its alerts go; stored only when it is new
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class StoredItem:
     topics: tuple[str, ...] = ()  # ids of the topics it matched, sorted
     people: tuple[str, ...] = ()  # canonical names of the people it matched, sorted
     feed_name: str = ""
+    feed_country: str | None = None
 
 
 class NewItemIds(list[int]):
@@ -148,3 +150,75 @@ class NewItemIds(list[int]):
     need only that); ``matched`` counts those stored with at least one match."""
 
     matched: int = 0
+
+
+# --- the delivery outbox -------------------------------------------------------------
+
+OUTBOX_KINDS = ("webhook", "digest", "notice")
+OUTBOX_STATES = ("pending", "sent", "failed", "disabled")
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a new item's alert goes, decided by the caller from its matches: stored
+    with the item, in the same transaction, only when the item is new.
+
+    ``kind`` "webhook": one outbox message to the endpoint ``target`` (a webhook id);
+    ``kind`` "digest": one entry in the next message of the digest ``target``.
+    """
+
+    kind: str
+    target: str
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One item in a digest message, with every match it has."""
+
+    item: StoredItem
+    matches: tuple[MatchRecord, ...]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A message claimed for sending (its lease is held until marked or it expires).
+
+    ``message_id`` is stable across attempts: the ``webhook-id`` of a webhook, the
+    ``Message-ID`` of an e-mail. What the fields hold depends on ``kind``:
+    webhook: ``item`` and ``matches``; digest: ``period_end`` (the scheduled send time
+    the message is for), ``previous_period_end`` (that of the digest's last sent message,
+    or None) and ``entries`` (oldest first); notice: ``subject`` and ``body``.
+    """
+
+    id: int
+    kind: str  # "webhook" | "digest" | "notice"
+    target: str  # webhook id, digest id, or "operator"
+    event: str  # "match.created", "digest", or the notice's kind ("endpoint.disabled"...)
+    message_id: str
+    attempts: int  # attempts made before this one
+    created_at: datetime
+    item: StoredItem | None = None
+    matches: tuple[MatchRecord, ...] = ()
+    period_end: datetime | None = None
+    previous_period_end: datetime | None = None
+    entries: tuple[DigestEntry, ...] = ()
+    subject: str | None = None
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """A message as ``monitor deliveries list`` shows it."""
+
+    id: int
+    kind: str
+    target: str
+    event: str
+    state: str  # "pending" | "sent" | "failed" | "disabled"
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+    title: str  # the item's title, the notice's subject, or the digest and its period
