@@ -164,3 +164,63 @@ matches = sa.Table(
     sa.CheckConstraint("severity IN ('urgent', 'digest')", name="ck_matches_severity"),
     sa.CheckConstraint("source IN ('poll', 'rematch')", name="ck_matches_source"),
 )
+
+# --- the delivery outbox -------------------------------------------------------------
+
+# One row per message to deliver, whatever its channel: a webhook call for one item, a
+# digest e-mail for one period, an operator notice. ``dedup_key`` makes creating a
+# message idempotent; ``message_id`` is the id the receiver sees on every attempt.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("event", sa.Text, nullable=False),
+    sa.Column("item_id", BigId, sa.ForeignKey("items.id", ondelete="CASCADE")),
+    sa.Column("period_end", UTCDateTime),
+    sa.Column("subject", sa.Text),
+    sa.Column("body", sa.Text),
+    sa.Column("dedup_key", sa.Text, nullable=False),
+    sa.Column("message_id", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("last_attempt_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("dedup_key"),
+    sa.UniqueConstraint("message_id"),
+    sa.Index(None, "state", "kind", "next_attempt_at"),
+    # Deleting an item finds its messages through this, not by scanning the outbox.
+    sa.Index(None, "item_id"),
+    sa.CheckConstraint("kind IN ('webhook', 'digest', 'notice')", name="ck_outbox_kind"),
+    sa.CheckConstraint(
+        "state IN ('pending', 'sent', 'failed', 'disabled')", name="ck_outbox_state"
+    ),
+)
+
+# An item waiting for a digest (``outbox_id`` NULL), or the digest message it went in.
+digest_entries = sa.Table(
+    "digest_entries",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("digest_id", sa.Text, nullable=False),
+    sa.Column("item_id", BigId, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("outbox_id", BigId, sa.ForeignKey("outbox.id")),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("digest_id", "item_id"),
+    sa.Index(None, "digest_id", "outbox_id"),
+    sa.Index(None, "item_id"),
+)
+
+# Webhook endpoints that asked not to be called (410 Gone) or were disabled by hand.
+endpoints = sa.Table(
+    "endpoints",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("disabled_at", UTCDateTime),
+    sa.Column("disabled_reason", sa.Text),
+)

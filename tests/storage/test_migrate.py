@@ -16,7 +16,10 @@ from storage.migrate import alembic_config, current_revision, head_revision
 from storage.tables import feeds, items, metadata
 from tests.storage.factories import T0, at, feed, item, raw, succeeded, topic
 
-TABLES = {"feeds", "items", "fetch_log", "matches", "alembic_version"}
+TABLES = {
+    "feeds", "items", "fetch_log", "matches", "outbox", "digest_entries", "endpoints",
+    "alembic_version",
+}  # fmt: skip
 
 
 def test_open_migrates_an_empty_database(database_url: str) -> None:
