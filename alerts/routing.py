@@ -1,0 +1,43 @@
+"""Which webhooks and digests a new item's matches go to: pure, decided once, when the
+item is stored, so its deliveries are written in the same transaction as the item.
+
+Must not: send anything, read the database or the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alerts.settings import AlertSettings, DigestSettings
+from storage import MatchRecord, Route
+
+
+def routes(matches: Sequence[MatchRecord], settings: AlertSettings) -> tuple[Route, ...]:
+    """The deliveries an item with these matches needs (none when it matched nothing).
+
+    A webhook of severity ``urgent`` takes items with at least one urgent match; one of
+    severity ``all`` takes every matched item. A digest takes an item when one of its
+    topics or people is among those the digest reports (urgent items too: the digest is
+    the day's record, the webhook only the alarm).
+    """
+    if not matches:
+        return ()
+    urgent = any(m.severity == "urgent" for m in matches)
+    found = [
+        Route("webhook", hook.id)
+        for hook in settings.webhooks
+        if hook.severity == "all" or urgent
+    ]
+    found += [Route("digest", d.id) for d in settings.digests if admits(d, matches)]
+    return tuple(found)
+
+
+def admits(digest: DigestSettings, matches: Sequence[MatchRecord]) -> bool:
+    """Whether ``digest`` reports at least one of ``matches``."""
+    return any(reported(digest, m) for m in matches)
+
+
+def reported(digest: DigestSettings, match: MatchRecord) -> bool:
+    """Whether ``digest`` reports this one match (``None`` filters admit everything)."""
+    wanted = digest.topics if match.kind == "topic" else digest.people
+    return wanted is None or match.key in wanted

@@ -1,0 +1,55 @@
+"""Routing: which webhooks and digests a new item's matches go to (table-driven)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from alerts.routing import routes
+from alerts.settings import AlertSettings, DigestSettings, WebhookSettings
+from storage import MatchRecord, Route
+
+URGENT_TOPIC = MatchRecord("topic", "death_sentence", "urgent", ("sentenced to death",))
+DIGEST_TOPIC = MatchRecord("topic", "political_prisoners", "digest", ("political prisoner",))
+URGENT_PERSON = MatchRecord("person", "Behrouz Ehsani", "urgent", ("Behrouz Ehsani",))
+DIGEST_PERSON = MatchRecord("person", "Narges Mohammadi", "digest", ("Narges Mohammadi",))
+
+SETTINGS = AlertSettings(
+    webhooks=(
+        WebhookSettings("urgent", "http://127.0.0.1/u", ("whsec_x",), severity="urgent"),
+        WebhookSettings("everything", "http://127.0.0.1/a", ("whsec_x",), severity="all"),
+    ),
+    digests=(
+        DigestSettings("daily", ("desk@example.org",), time(7), "UTC"),
+        DigestSettings("deaths", ("a@example.org",), time(7), "UTC", topics=("death_sentence",),
+                       people=()),  # fmt: skip
+        DigestSettings("narges", ("b@example.org",), time(7), "UTC", topics=(),
+                       people=("Narges Mohammadi",)),  # fmt: skip
+    ),
+)
+
+W_URGENT, W_ALL = Route("webhook", "urgent"), Route("webhook", "everything")
+D_DAILY, D_DEATHS, D_NARGES = (Route("digest", d) for d in ("daily", "deaths", "narges"))
+
+
+@pytest.mark.parametrize(
+    ("matches", "expected"),
+    [
+        pytest.param((), (), id="no match: nothing"),
+        pytest.param((URGENT_TOPIC,), (W_URGENT, W_ALL, D_DAILY, D_DEATHS), id="urgent topic"),
+        pytest.param((DIGEST_TOPIC,), (W_ALL, D_DAILY), id="digest topic: no urgent webhook"),
+        pytest.param((URGENT_PERSON,), (W_URGENT, W_ALL, D_DAILY), id="urgent person"),
+        pytest.param((DIGEST_PERSON,), (W_ALL, D_DAILY, D_NARGES), id="person a digest selects"),
+        pytest.param((DIGEST_TOPIC, URGENT_PERSON), (W_URGENT, W_ALL, D_DAILY),
+                     id="one urgent match makes the item urgent"),  # fmt: skip
+        pytest.param((URGENT_TOPIC, DIGEST_PERSON),
+                     (W_URGENT, W_ALL, D_DAILY, D_DEATHS, D_NARGES), id="each digest once"),
+    ],
+)  # fmt: skip
+def test_routes(matches: tuple[MatchRecord, ...], expected: tuple[Route, ...]) -> None:
+    assert routes(matches, SETTINGS) == expected
+
+
+def test_no_alerts_configured_routes_nowhere() -> None:
+    assert routes((URGENT_TOPIC,), AlertSettings()) == ()
