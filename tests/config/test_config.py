@@ -63,8 +63,10 @@ def test_contract_example_loads_with_every_section() -> None:
         "username_env": "SMTP_USERNAME", "password_env": "SMTP_PASSWORD",
         "from": "Rights Monitor <monitor@example.org>"}
     (digest,) = config.alerts["digests"]
+    NOTHING_NEW = "Nothing new matched the monitored topics and people in this period."  # noqa: N806
     assert dict(digest) == {"id": "daily", "to": ("desk@example.org",), "at": "07:00",
-                            "timezone": "Europe/Paris", "topics": "all", "people": "all"}
+                            "timezone": "Europe/Paris", "topics": "all", "people": "all",
+                            "send_empty": True, "nothing_new": NOTHING_NEW}
     (hook,) = config.alerts["webhooks"]
     assert dict(hook) == {"id": "urgent", "url": None, "url_env": "URGENT_WEBHOOK_URL",
                           "secret_env": "URGENT_WEBHOOK_SECRET", "severity": "urgent"}
