@@ -1,0 +1,255 @@
+"""Digest and operator-notice e-mails: an outbox message -> an ``EmailMessage``.
+
+Owns what a digest says and how it is laid out: grouping by topic and then by person,
+the digest's topic and people filters, dates in the digest's time zone, source labels
+in words, and the e-mail headers. Pure: no network, clock or database (``now`` is an
+argument); the only thing read is the package's own template files.
+
+Feed text is hostile (hazards 7-9), so: templates are files (``alerts/templates``) and
+feed text only ever reaches them as data, with autoescape on for HTML; summaries go
+through an allowlist sanitiser again, although storage keeps them sanitised, so that a
+bug upstream cannot put a script in a mailbox; CR, LF and NUL are removed from every
+header value that comes from a feed or the configuration.
+
+Must not: send anything (``smtp.py`` does), read settings from anywhere but its
+arguments, or import ``monitor``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from alerts.mail import new_message, plain_text, render, safe_html, set_body
+from alerts.settings import DigestSettings, SmtpSettings
+from storage.records import DigestEntry, MatchRecord, OutboxMessage
+
+__all__ = ["LABELS", "compose_digest", "compose_notice"]
+
+# Source labels (monitor.model.SourceLabel values) as readers say them.
+LABELS = {
+    "un": "UN",
+    "ngo": "NGO",
+    "news": "news",
+    "state_media": "state media",
+    "government": "government",
+    "opposition": "opposition",
+    "other": "other",
+}
+SUMMARY_CHARS = 600  # a digest is an index to the reports, not a copy of them
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One story as a section shows it (the templates' view of it)."""
+
+    title: str
+    url: str | None  # http(s) only
+    date: str
+    language: str | None
+    sources: tuple[tuple[str, str], ...]  # (feed name, label in words)
+    evidence: tuple[str, ...]
+    urgent: bool
+    summary_text: str
+    summary_html: Markup
+
+
+@dataclass(frozen=True)
+class _Section:
+    name: str
+    entries: tuple[_Entry, ...]
+
+
+def compose_digest(
+    message: OutboxMessage,
+    digest: DigestSettings,
+    smtp: SmtpSettings,
+    *,
+    now: datetime,
+    topic_names: Mapping[str, str],
+) -> EmailMessage | None:
+    """The e-mail for one digest period, or None when nothing matched and the digest
+    does not send "nothing new" messages."""
+    zone = ZoneInfo(digest.timezone)
+    stories = _stories(message.entries)
+    views = {id(s): _view(s, zone) for s in stories}
+    topics = _topic_sections(stories, digest, topic_names, views)
+    people = _person_sections(stories, digest, views)
+    count = sum(1 for s in stories if any(_admits(digest, m) for m in _matches(s)))
+    if count == 0 and not digest.send_empty:
+        return None
+    day = _day((message.period_end or now).astimezone(zone))
+    if count:
+        subject = f"Rights monitor: {count} new report{'' if count == 1 else 's'}"
+    else:
+        subject = "Rights monitor: nothing new"
+    subject = f"{subject} ({digest.id}, {day})"
+    if message.previous_period_end is None:
+        period = "This is the first digest."
+    else:
+        since = _moment(message.previous_period_end.astimezone(zone))
+        period = f"New reports since {since} ({digest.timezone})."
+    context = {
+        "subject": subject,
+        "period": period,
+        "count": count,
+        "topics": topics,
+        "people": people,
+        "nothing_new": digest.nothing_new,
+        "timezone": digest.timezone,
+        "digest_id": digest.id,
+    }
+    msg = new_message(
+        message_id=message.message_id, sender=smtp.sender, to=digest.to, subject=subject, now=now
+    )
+    set_body(msg, render("digest.txt.j2", context), render("digest.html.j2", context))
+    return msg
+
+
+def compose_notice(
+    message: OutboxMessage, operator: str, smtp: SmtpSettings, *, now: datetime
+) -> EmailMessage:
+    """A plain-text notice to the operator (an endpoint disabled, a delivery failed)."""
+    subject = message.subject or f"Rights monitor: {message.event}"
+    msg = new_message(
+        message_id=message.message_id, sender=smtp.sender, to=(operator,), subject=subject, now=now
+    )
+    set_body(msg, render("notice.txt.j2", {"body": message.body or "", "event": message.event}))
+    return msg
+
+
+# --- grouping ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Story:
+    """The entries (one per feed) that carry the same link: one report, several sources."""
+
+    entries: tuple[DigestEntry, ...]
+
+
+_Views = dict[int, _Entry]  # keyed by id() of a _Story
+
+
+def _stories(entries: Iterable[DigestEntry]) -> list[_Story]:
+    # Items with the same (canonical) link are one report seen by several feeds; the
+    # contract wants every source of a report beside it, not the report twice.
+    groups: dict[object, list[DigestEntry]] = {}
+    for entry in entries:
+        key: object = entry.item.url or ("item", entry.item.id)
+        groups.setdefault(key, []).append(entry)
+    return [_Story(tuple(group)) for group in groups.values()]
+
+
+def _topic_sections(
+    stories: list[_Story], digest: DigestSettings, names: Mapping[str, str], views: _Views
+) -> list[_Section]:
+    found = _keys(stories, "topic", digest.topics)
+    # Configured order first; a topic since removed from feeds.yaml keeps its id as name.
+    order = [k for k in names if k in found] + sorted(found - names.keys())
+    return _sections(stories, "topic", order, names, views)
+
+
+def _person_sections(
+    stories: list[_Story], digest: DigestSettings, views: _Views
+) -> list[_Section]:
+    found = _keys(stories, "person", digest.people)
+    if digest.people is not None:
+        order = [p for p in dict.fromkeys(digest.people) if p in found]
+    else:
+        order = sorted(found, key=str.casefold)
+    return _sections(stories, "person", order, {}, views)
+
+
+def _keys(stories: list[_Story], kind: str, admitted: tuple[str, ...] | None) -> set[str]:
+    return {
+        m.key
+        for s in stories
+        for m in _matches(s)
+        if m.kind == kind and (admitted is None or m.key in admitted)
+    }
+
+
+def _matches(story: _Story) -> Iterator[MatchRecord]:
+    return (m for e in story.entries for m in e.matches)
+
+
+def _admits(digest: DigestSettings, match: MatchRecord) -> bool:
+    admitted = {"topic": digest.topics, "person": digest.people}.get(match.kind, ())
+    return admitted is None or match.key in admitted
+
+
+def _sections(
+    stories: list[_Story], kind: str, order: list[str], names: Mapping[str, str], views: _Views
+) -> list[_Section]:
+    sections = []
+    for key in order:
+        entries = []
+        for story in stories:
+            matches = [m for m in _matches(story) if (m.kind, m.key) == (kind, key)]
+            if matches:
+                evidence = tuple(dict.fromkeys(t for m in matches for t in m.evidence))
+                urgent = any(m.severity == "urgent" for m in matches)
+                entries.append(replace(views[id(story)], evidence=evidence, urgent=urgent))
+        sections.append(_Section(names.get(key, key), tuple(entries)))
+    return sections
+
+
+def _view(story: _Story, zone: tzinfo) -> _Entry:
+    """What a story shows in every section; evidence and urgency are per section."""
+    first = min(story.entries, key=lambda e: e.item.published).item
+    summary = plain_text(first.summary)
+    if len(summary) > SUMMARY_CHARS:
+        # Cutting HTML could cut a tag in two: a long summary is shown as its text.
+        summary = summary[:SUMMARY_CHARS].rstrip() + "…"
+        summary_html = Markup.escape(summary)
+    else:
+        summary_html = safe_html(first.summary)
+    language = first.language
+    return _Entry(
+        title=_line(first.title) or "(untitled)",
+        url=first.url if _is_web(first.url) else None,
+        date=_moment(first.published.astimezone(zone)),
+        language=language if language and _LANGUAGE.fullmatch(language) else None,
+        sources=tuple(dict.fromkeys(_source(e) for e in story.entries)),
+        evidence=(),
+        urgent=False,
+        summary_text=summary,
+        summary_html=summary_html,
+    )
+
+
+def _source(entry: DigestEntry) -> tuple[str, str]:
+    item = entry.item
+    label = LABELS.get(item.feed_label, item.feed_label.replace("_", " "))
+    return _line(item.feed_name) or item.feed_id, label
+
+
+def _line(value: str) -> str:
+    # Titles and feed names are stored as plain text; only their line breaks go.
+    return " ".join(value.split())
+
+
+def _is_web(url: str | None) -> bool:
+    try:
+        return url is not None and urlsplit(url).scheme.lower() in ("http", "https")
+    except ValueError:
+        return False
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _moment(moment: datetime) -> str:
+    return f"{_day(moment)} {moment:%H:%M}"
