@@ -1,4 +1,5 @@
-"""storage: the system of record (feeds, poll history, items, matches) behind one ``Store``.
+"""storage: the system of record (feeds, poll history, items, matches, the delivery
+outbox) behind one ``Store``.
 
 It knows nothing of feeds.yaml, HTTP, parsing or email, and never imports
 ``monitor`` or ``alerts``. Callers pass and receive the typed records below. Errors
@@ -8,6 +9,7 @@ are ``storage.StorageError``; the CLI wraps them into ``monitor.errors.StorageEr
 from storage.errors import (
     FeedNotFoundError,
     ItemNotFoundError,
+    MessageNotFoundError,
     NaiveDatetimeError,
     StorageError,
 )
@@ -36,6 +38,7 @@ __all__ = [
     "FeedNotFoundError",
     "FeedStatus",
     "ItemNotFoundError",
+    "MessageNotFoundError",
     "DigestEntry",
     "MatchRecord",
     "NaiveDatetimeError",

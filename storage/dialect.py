@@ -39,6 +39,19 @@ def insert_or_ignore(conn: Connection, table: sa.Table, keys: Sequence[str]) -> 
     raise NotImplementedError(f"no insert-or-ignore for {conn.dialect.name}")
 
 
+def upsert(conn: Connection, table: sa.Table, keys: Sequence[str], row: dict[str, Any]) -> None:
+    """Insert ``row``, or update the other columns of the row with the same ``keys``."""
+    stmt: postgresql.Insert | sqlite.Insert
+    if conn.dialect.name == "postgresql":
+        stmt = postgresql.insert(table)
+    elif conn.dialect.name == "sqlite":
+        stmt = sqlite.insert(table)
+    else:
+        raise NotImplementedError(f"no upsert for {conn.dialect.name}")
+    changed = {name: stmt.excluded[name] for name in row if name not in keys}
+    conn.execute(stmt.values(row).on_conflict_do_update(index_elements=list(keys), set_=changed))
+
+
 def stored_identities(conn: Connection, feed_id: str, identities: list[str]) -> set[str]:
     """Which of ``identities`` are already stored for ``feed_id``."""
     query = sa.select(items.c.identity).where(items.c.feed_id == feed_id)

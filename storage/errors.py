@@ -8,7 +8,8 @@ turned into a ``StorageError`` here, with the operation named and the cause chai
     Exception
     ├── StorageError            the database refused or could not be reached
     │   ├── FeedNotFoundError   (also a LookupError) no feed has that id
-    │   └── ItemNotFoundError   (also a LookupError) no item has that id
+    │   ├── ItemNotFoundError   (also a LookupError) no item has that id
+    │   └── MessageNotFoundError  (also a LookupError) no outbox message has that id
     └── ValueError
         └── NaiveDatetimeError  a caller passed a datetime without a timezone (a bug)
 """
@@ -40,6 +41,14 @@ class ItemNotFoundError(StorageError, LookupError):
     def __init__(self, item_id: int) -> None:
         super().__init__(f"unknown item {item_id}: it is not in the database")
         self.item_id = item_id
+
+
+class MessageNotFoundError(StorageError, LookupError):
+    """No outbox message with this id is stored (or its item was deleted with it)."""
+
+    def __init__(self, outbox_id: int) -> None:
+        super().__init__(f"unknown message {outbox_id}: it is not in the outbox")
+        self.outbox_id = outbox_id
 
 
 class NaiveDatetimeError(ValueError):

@@ -1,4 +1,5 @@
-"""Reading stored items: the export stream, with each item's topics and people, and counts.
+"""Reading stored items: the export stream, with each item's topics and people, and counts;
+and the few items an alert carries, each with its full matches.
 
 Functions here take an open ``Connection``; ``Store`` owns connections and errors.
 """
@@ -13,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from storage import dialect
-from storage.records import StoredItem
-from storage.tables import feeds, items
+from storage.records import MatchRecord, StoredItem
+from storage.tables import feeds, items, matches
 
 STREAM_ROWS = 500  # rows fetched per round trip while streaming
 
@@ -40,6 +41,7 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
             i.fetched_at,
             i.language,
             feeds.c.name,
+            feeds.c.country,
             dialect.matched_pairs(conn, i.id),
         )
         .join_from(items, feeds, i.feed_id == feeds.c.id)
@@ -53,13 +55,14 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
     with conn.execution_options(yield_per=STREAM_ROWS).execute(stmt) as result:
         # Unpacked by name, not Row._asdict(): that was a large share of an export.
         for (item_id, feed_id, label, identity, title, url, summary, content, published,
-             fetched_at, language, feed_name, matched) in result:  # fmt: skip
+             fetched_at, language, feed_name, country, matched) in result:  # fmt: skip
             topics, people = _split(matched)
             yield StoredItem(
                 id=item_id,
                 feed_id=feed_id,
                 feed_label=label,
                 feed_name=feed_name,
+                feed_country=country,
                 identity=identity,
                 title=title,
                 url=url,
@@ -73,6 +76,70 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
             )
 
 
+def with_matches(
+    conn: Connection, which: sa.ColumnElement[bool]
+) -> list[tuple[StoredItem, tuple[MatchRecord, ...]]]:
+    """The items ``which`` (a condition on ``items``, maybe a join's) selects, by
+    published time then id, each with every match it has (by kind then key).
+
+    Two queries, whatever the number of items: the items, then all their matches,
+    selected by the same condition rather than by a list of ids, so a digest of
+    thousands of items sends no thousands of parameters.
+    """
+    i, m = items.c, matches.c
+    found: dict[int, list[MatchRecord]] = {}
+    stmt = (
+        sa.select(m.item_id, m.kind, m.key, m.severity, m.evidence)
+        .join_from(matches, items, m.item_id == i.id)
+        .where(which)
+        .order_by(m.item_id, m.kind, m.key)
+    )
+    for item_id, kind, key, severity, evidence in conn.execute(stmt):
+        found.setdefault(item_id, []).append(MatchRecord(kind, key, severity, evidence))
+    stmt = (
+        sa.select(
+            i.id,
+            i.feed_id,
+            feeds.c.label,
+            feeds.c.name,
+            feeds.c.country,
+            i.identity,
+            i.title,
+            i.url,
+            i.summary,
+            i.content,
+            i.published,
+            i.fetched_at,
+            i.language,
+        )
+        .join_from(items, feeds, i.feed_id == feeds.c.id)
+        .where(which)
+        .order_by(i.published, i.id)
+    )
+    loaded = []
+    for row in conn.execute(stmt).mappings():
+        records = tuple(found.get(row["id"], ()))
+        stored = StoredItem(
+            id=row["id"],
+            feed_id=row["feed_id"],
+            feed_label=row["label"],
+            feed_name=row["name"],
+            feed_country=row["country"],
+            identity=row["identity"],
+            title=row["title"],
+            url=row["url"],
+            summary=row["summary"],
+            content=row["content"],
+            published=row["published"],
+            fetched_at=row["fetched_at"],
+            language=row["language"],
+            topics=tuple(sorted({r.key for r in records if r.kind == "topic"})),
+            people=tuple(sorted({r.key for r in records if r.kind == "person"})),
+        )
+        loaded.append((stored, records))
+    return loaded
+
+
 def _split(matched: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(topics, people), each sorted, from the JSON ``[[kind, key], ...]`` of an item."""
     if matched is None or matched == "[]":
@@ -81,6 +148,11 @@ def _split(matched: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     topics = sorted({key for kind, key in pairs if kind == "topic"})
     people = sorted({key for kind, key in pairs if kind == "person"})
     return tuple(topics), tuple(people)
+
+
+def exists(conn: Connection, item_id: int) -> bool:
+    """Whether an item ``item_id`` is stored."""
+    return conn.execute(sa.select(items.c.id).where(items.c.id == item_id)).first() is not None
 
 
 def count(conn: Connection, feed_id: str | None) -> int:

@@ -16,8 +16,9 @@ from sqlalchemy.engine import Connection
 
 from storage import dialect
 from storage.errors import ItemNotFoundError
+from storage.items import exists as item_exists
 from storage.records import MatchRecord
-from storage.tables import items, matches
+from storage.tables import matches
 from storage.text import clean
 
 # The source of matches stored with a new item, in its poll's transaction; the
@@ -43,7 +44,7 @@ def add(
 ) -> list[MatchRecord]:
     """Store the ``records`` that ``item_id`` lacks; those that were new, in input order."""
     by_key = _unique(records)
-    if conn.execute(sa.select(items.c.id).where(items.c.id == item_id)).first() is None:
+    if not item_exists(conn, item_id):
         raise ItemNotFoundError(item_id)
     if not by_key:
         return []

@@ -1,4 +1,5 @@
-"""Recording a poll: new items and their matches, the feed's fetch state, a fetch_log row.
+"""Recording a poll: new items with their matches and routes, the feed's fetch state, and
+a fetch_log row.
 
 Functions here take a ``Connection`` already inside a write transaction (``Store``
 opens it) so a poll is recorded entirely or not at all. The feed row is updated
@@ -7,12 +8,14 @@ inserts cannot deadlock and the second sees what the first stored.
 
 Items are stored with ``INSERT ... ON CONFLICT (feed_id, identity) DO NOTHING
 RETURNING``, which says which rows were new. Only new items get their matches
-stored: an item already stored got its matches when it was new, and a changed
-matcher reaches old items through a rematch, not through polls. Storage guards its
-own indexes and columns: NUL characters (PostgreSQL text refuses them) are removed
-from text (``storage.text``), and an identity longer than ``MAX_IDENTITY``
-characters is stored as ``sha256:<hex>`` of it, since a btree entry on PostgreSQL
-cannot exceed about 2.7 KB.
+stored, and only they get their routes (webhook messages and digest entries in the
+outbox, ``storage.outbox``), in the same transaction: an item is never stored without
+its alerts, nor alerted without being stored. An item already stored got its matches
+and routes when it was new, and a changed matcher reaches old items through a
+rematch, not through polls. Storage guards its own indexes and columns: NUL
+characters (PostgreSQL text refuses them) are removed from text (``storage.text``),
+and an identity longer than ``MAX_IDENTITY`` characters is stored as
+``sha256:<hex>`` of it, since a btree entry on PostgreSQL cannot exceed about 2.7 KB.
 """
 
 from __future__ import annotations
@@ -25,14 +28,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage import dialect, matches
+from storage import dialect, matches, outbox
 from storage.errors import FeedNotFoundError
 from storage.records import NewItem, NewItemIds, PollFailed, PollSucceeded
 from storage.tables import feeds, fetch_log
-from storage.text import clean, clean_optional
+from storage.text import clean, clean_optional, cut_error
 
 MAX_IDENTITY = 500  # characters; at most 2,000 bytes of UTF-8
-MAX_ERROR = 4_000  # characters kept of an error message
 
 
 def stored_identity(identity: str) -> str:
@@ -46,7 +48,8 @@ def stored_identity(identity: str) -> str:
 def record_success(
     conn: Connection, outcome: PollSucceeded, new: Sequence[NewItem]
 ) -> NewItemIds:
-    """Store ``new`` items, the matches of those that were new, and the poll's outcome.
+    """Store ``new`` items, the matches and routes of those that were new, and the poll's
+    outcome.
 
     Returns the ids of the new items, in input order.
     """
@@ -72,6 +75,9 @@ def record_success(
     matches.insert_new(
         conn, [(item_id, item.matches) for item_id, item in inserted], outcome.finished_at
     )
+    routed = [(item_id, item.routes) for item_id, item in inserted if item.routes]
+    if routed:
+        outbox.insert_routes(conn, routed, outcome.finished_at)
     ids = NewItemIds(item_id for item_id, _ in inserted)
     ids.matched = sum(1 for _, item in inserted if item.matches)
     _log(
@@ -90,7 +96,7 @@ def record_success(
 def record_failure(conn: Connection, outcome: PollFailed) -> int:
     """Store a failed poll; the feed's new count of consecutive failures."""
     f = feeds.c
-    error = clean(outcome.error)[:MAX_ERROR]
+    error = cut_error(outcome.error)
     stmt = (
         sa.update(feeds)
         .where(f.id == outcome.feed_id)
