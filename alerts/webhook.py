@@ -90,11 +90,12 @@ class WebhookSender:
             "webhook-signature": signature,
         }
         where = public_origin(endpoint.url)
+        # One deadline for the whole exchange: httpx's timeouts are per operation, so an
+        # endpoint that trickled its answer a byte at a time would never time out.
+        deadline = asyncio.get_running_loop().time() + endpoint.timeout
         try:
-            # One deadline for the whole exchange: httpx's timeouts are per operation, so
-            # an endpoint that trickles its answer a byte at a time would never time out.
-            async with asyncio.timeout(endpoint.timeout):
-                status, response_headers = await self._post(endpoint, headers, body)
+            async with asyncio.timeout_at(deadline):
+                response = await self._request(endpoint, headers, body)
         except TimeoutError:
             raise TemporaryDeliveryError(
                 f"webhook {endpoint.id} did not answer within {endpoint.timeout:g} s ({where})"
@@ -114,6 +115,8 @@ class WebhookSender:
             raise TemporaryDeliveryError(
                 f"{what} talking to webhook {endpoint.id} ({where}): {_reason(e, endpoint.url)}"
             ) from e
+        await _discard(response, deadline)
+        status = response.status_code
         if 200 <= status < 300:
             return
         if status == 410:
@@ -122,28 +125,38 @@ class WebhookSender:
             )
         raise TemporaryDeliveryError(
             f"HTTP {status} from webhook {endpoint.id}",
-            retry_after=parse_retry_after(response_headers.get("retry-after"), self._clock()),
+            retry_after=parse_retry_after(response.headers.get("retry-after"), self._clock()),
         )
 
-    async def _post(
+    async def _request(
         self, endpoint: WebhookSettings, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, httpx.Headers]:
+    ) -> httpx.Response:
+        """The endpoint's status line and headers; the body is left to ``_discard``."""
         request = self._client.build_request(
             "POST", endpoint.url, headers=headers, content=body, timeout=endpoint.timeout
         )
-        response = await self._client.send(request, stream=True, follow_redirects=False)
-        try:
-            # Read a little so a small answer leaves the connection reusable; stop at
-            # the cap so a huge (or endless) answer is neither held nor waited for.
-            # Raw bytes: a compressed answer is never inflated, since it is thrown away.
+        return await self._client.send(request, stream=True, follow_redirects=False)
+
+
+async def _discard(response: httpx.Response, deadline: float) -> None:
+    """Read a little of the answer's body, then close it.
+
+    The status has decided the outcome by now: a body that is slow, broken or huge
+    must not turn a 2xx into a retry, which would deliver the alert twice. Reading a
+    small body leaves the connection reusable; the cap means a huge (or endless) one is
+    neither held nor waited for. Raw bytes: a compressed answer is never inflated.
+    """
+    try:
+        async with asyncio.timeout_at(deadline):
             received = 0
             async for chunk in response.aiter_raw():
                 received += len(chunk)
                 if received >= MAX_RESPONSE_BYTES:
                     break
-        finally:
-            await response.aclose()
-        return response.status_code, response.headers
+    except (TimeoutError, httpx.HTTPError):
+        pass
+    finally:
+        await response.aclose()
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
