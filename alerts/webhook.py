@@ -10,6 +10,9 @@ httpx) and the meaning of its answer:
     a URL httpx cannot request       PermanentDeliveryError (retrying cannot help)
     a malformed secret               PermanentDeliveryError
 
+One deadline (``endpoint.timeout``) bounds the whole exchange. The status decides: once
+it has arrived, a slow, broken or huge body changes nothing (at most 64 KiB is read).
+
 Each attempt is signed afresh (``webhook-timestamp`` of this attempt, hazard 11) over
 the same body and ``webhook-id``. Redirects are never followed: the signature is for
 the configured endpoint, and a 3xx usually means a moved endpoint the operator must fix.
