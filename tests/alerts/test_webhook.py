@@ -335,3 +335,21 @@ def test_tls_to_an_untrusted_certificate(tls_receiver: WebhookReceiver) -> None:
 )
 def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, datetime(2025, 7, 12, 9, 30, tzinfo=UTC)) == seconds
+
+
+# -- the receiver itself ----------------------------------------------------------------
+
+
+def test_the_receiver_repeats_its_last_answer_and_can_be_waited_on(
+    webhook_receiver: WebhookReceiver,
+) -> None:
+    webhook_receiver.script("/hook", [500, 200])
+    message = webhook_message()
+    start = Clock().now
+    times = [start + timedelta(seconds=i) for i in range(4)]
+    outcomes = attempts(endpoint(webhook_receiver.url("/hook?x=1")), message, times)
+    assert [o is None for o in outcomes] == [False, True, True, True]
+    assert len(webhook_receiver.wait_for(4, "/hook", timeout=1.0)) == 4
+    assert webhook_receiver.requests("/other") == []
+    with pytest.raises(AssertionError, match="4 requests to /hook, not 5"):
+        webhook_receiver.wait_for(5, "/hook", timeout=0.1)
