@@ -23,10 +23,9 @@ from storage.tables import items, outbox
 def summary(conn: Connection) -> dict[str, int]:
     """How many messages are in each state, every state present, in ``OUTBOX_STATES`` order."""
     o = outbox.c
-    counts: dict[str, int] = dict(
-        conn.execute(sa.select(o.state, sa.func.count()).group_by(o.state)).tuples()
-    )
-    return {state: int(counts.get(state, 0)) for state in OUTBOX_STATES}
+    stmt = sa.select(o.state, sa.func.count()).group_by(o.state)
+    counts = {state: int(count) for state, count in conn.execute(stmt)}
+    return {state: counts.get(state, 0) for state in OUTBOX_STATES}
 
 
 def listing(conn: Connection, states: Sequence[str] | None, limit: int) -> list[OutboxStatus]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage import FeedDefinition, MatchRecord, NewItem, PollFailed, PollSucceeded
+from storage import FeedDefinition, MatchRecord, NewItem, PollFailed, PollSucceeded, Route
 from storage.engine import make_engine
 
 T0 = datetime(2025, 7, 12, 9, 30, tzinfo=UTC)
@@ -58,6 +58,14 @@ def person(name: str, severity: str = "urgent", *evidence: str) -> MatchRecord:
     return MatchRecord("person", name, severity, evidence or (name,))
 
 
+def webhook(target: str = "hook") -> Route:
+    return Route("webhook", target)
+
+
+def digest(target: str = "daily") -> Route:
+    return Route("digest", target)
+
+
 def succeeded(feed_id: str = "ihrngo-en", minute: float = 0, **overrides: Any) -> PollSucceeded:
     values: dict[str, Any] = {
         "feed_id": feed_id,
@@ -91,3 +99,9 @@ def raw(url: str) -> Iterator[sa.Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+def rows(url: str, table: sa.Table) -> list[dict[str, Any]]:
+    """Every row of ``table``, by id, read behind the Store's back."""
+    with raw(url) as conn:
+        return [dict(row) for row in conn.execute(sa.select(table).order_by("id")).mappings()]
