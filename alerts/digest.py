@@ -50,6 +50,15 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
+class _Source:
+    name: str  # the feed's name
+    label: str  # its label in words
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.label})"
+
+
+@dataclass(frozen=True)
 class _Entry:
     """One story as a section shows it (the templates' view of it)."""
 
@@ -57,7 +66,7 @@ class _Entry:
     url: str | None  # http(s) only
     date: str
     language: str | None
-    sources: tuple[tuple[str, str], ...]  # (feed name, label in words)
+    sources: tuple[_Source, ...]
     evidence: tuple[str, ...]
     urgent: bool
     summary_text: str
@@ -229,10 +238,10 @@ def _view(story: _Story, zone: tzinfo) -> _Entry:
     )
 
 
-def _source(entry: DigestEntry) -> tuple[str, str]:
+def _source(entry: DigestEntry) -> _Source:
     item = entry.item
     label = LABELS.get(item.feed_label, item.feed_label.replace("_", " "))
-    return _line(item.feed_name) or item.feed_id, label
+    return _Source(_line(item.feed_name) or item.feed_id, label)
 
 
 def _line(value: str) -> str:

@@ -18,6 +18,7 @@ username=..., password=...)`` for the others; every server stops at teardown.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import ssl
@@ -53,9 +54,9 @@ class _Controller(Controller):
     its first (readiness) connection, so two test runs never race for one port."""
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+        super()._trigger_server()  # type: ignore[no-untyped-call]
 
 
 class SmtpServer:
