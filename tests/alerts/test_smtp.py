@@ -103,6 +103,16 @@ def test_an_untrusted_certificate_is_refused_by_the_default_context(
     assert server.received == []
 
 
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_trusted_certificate_for_another_host_is_refused(
+    smtp_server_factory: Factory, security: str
+) -> None:
+    server = smtp_server_factory(security, names=("mail.example.org",))
+    with pytest.raises(TemporaryDeliveryError, match="certificate verification failed"):
+        send(server)  # the context trusts the CA, but 127.0.0.1 is not mail.example.org
+    assert server.received == []
+
+
 def test_starttls_not_offered_is_refused_not_downgraded(smtp_server: SmtpServer) -> None:
     with pytest.raises(TemporaryDeliveryError, match="does not offer STARTTLS"):
         send(smtp_server, security="starttls")

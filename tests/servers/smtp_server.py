@@ -6,8 +6,9 @@ every message it accepts (envelope sender and recipients, raw bytes, the parsed
 given replies (``script("DATA", "451 4.3.0 Try later", "250 OK")``) or to refuse one
 address (``refuse("b@example.org")``). ``security`` is "none" (plain SMTP, no STARTTLS
 offered), "starttls" (STARTTLS offered and required before MAIL) or "tls" (implicit
-TLS); the certificate, for "localhost" and 127.0.0.1, comes from a throw-away trustme
-CA, and ``client_context`` is an ``SSLContext`` that trusts it. With ``username`` and
+TLS); the certificate, for ``names`` ("localhost" and 127.0.0.1 unless told otherwise),
+comes from a throw-away trustme CA, and ``client_context`` is an ``SSLContext`` that
+trusts it. With ``username`` and
 ``password`` the server offers AUTH (PLAIN, LOGIN); with "starttls" only after
 STARTTLS, otherwise at once (aiosmtpd's ``auth_require_tls`` is switched off there,
 since it would also refuse AUTH over implicit TLS, which it does not count as TLS).
@@ -67,6 +68,7 @@ class SmtpServer:
         username: str | None = None,
         password: str | None = None,
         ca: trustme.CA | None = None,
+        names: tuple[str, ...] = ("localhost", HOST),
     ) -> None:
         if security not in ("none", "starttls", "tls"):
             raise ValueError(security)
@@ -82,7 +84,7 @@ class SmtpServer:
         self.client_context = ssl.create_default_context()
         self.ca.configure_trust(self.client_context)
         server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.ca.issue_cert("localhost", HOST).configure_cert(server_context)
+        self.ca.issue_cert(*names).configure_cert(server_context)
         kwargs: dict[str, Any] = {}
         if security == "starttls":
             kwargs.update(tls_context=server_context, require_starttls=True)
