@@ -153,7 +153,8 @@ def disable_endpoint(conn: Connection, webhook_id: str, now: datetime, reason: s
     stmt = (
         sa.update(outbox)
         .where(o.kind == "webhook", o.target == webhook_id, o.state == "pending")
-        .values(state="disabled", last_error=reason)
+        # The lease goes too: a message retried by hand is then due at once.
+        .values(state="disabled", last_error=reason, lease_until=None)
     )
     return conn.execute(stmt).rowcount
 

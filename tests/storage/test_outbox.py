@@ -264,6 +264,15 @@ def test_a_retry_of_a_message_disabled_in_flight_keeps_it_disabled(store: Store)
     assert (status.state, status.attempts, status.last_error) == ("disabled", 1, "503")
 
 
+def test_a_message_disabled_in_flight_and_retried_by_hand_is_due_at_once(store: Store) -> None:
+    # The dispatcher disables the endpoint on 410 Gone without marking the attempt.
+    store.record_success(succeeded(), [item("a", routes=(webhook(),))])
+    (message,) = store.claim_due(at(1), lease=timedelta(hours=1))
+    assert store.disable_endpoint("hook", at(2), "410 Gone") == 1
+    store.retry_message(message.id, at(3))
+    assert [m.id for m in store.claim_due(at(3))] == [message.id]
+
+
 # -- retry by hand -----------------------------------------------------------------------
 
 
