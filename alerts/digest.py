@@ -2,14 +2,12 @@
 
 Owns what a digest says and how it is laid out: grouping by topic and then by person,
 the digest's topic and people filters, dates in the digest's time zone, source labels
-in words, and the e-mail headers. Pure: no network, clock or database (``now`` is an
+in words, what the subject says. Pure: no network, clock or database (``now`` is an
 argument); the only thing read is the package's own template files.
 
-Feed text is hostile (hazards 7-9), so: templates are files (``alerts/templates``) and
-feed text only ever reaches them as data, with autoescape on for HTML; summaries go
-through an allowlist sanitiser again, although storage keeps them sanitised, so that a
-bug upstream cannot put a script in a mailbox; CR, LF and NUL are removed from every
-header value that comes from a feed or the configuration.
+Feed text is hostile (hazards 7-9): it reaches the templates only as data, links only
+when they are http(s), summaries only through ``mail.safe_html`` and ``mail.plain_text``,
+and headers only through ``mail.new_message``, which owns those defences.
 
 Must not: send anything (``smtp.py`` does), read settings from anywhere but its
 arguments, or import ``monitor``.
@@ -90,10 +88,9 @@ def compose_digest(
     """The e-mail for one digest period, or None when nothing matched and the digest
     does not send "nothing new" messages."""
     zone = ZoneInfo(digest.timezone)
-    stories = _stories(message.entries)
-    views = {id(s): _view(s, zone) for s in stories}
-    topics = _topic_sections(stories, digest, topic_names, views)
-    people = _person_sections(stories, digest, views)
+    stories = _stories(message.entries, zone)
+    topics = _topic_sections(stories, digest, topic_names)
+    people = _person_sections(stories, digest)
     count = sum(1 for s in stories if any(_admits(digest, m) for m in _matches(s)))
     if count == 0 and not digest.send_empty:
         return None
@@ -145,39 +142,35 @@ class _Story:
     """The entries (one per feed) that carry the same link: one report, several sources."""
 
     entries: tuple[DigestEntry, ...]
+    view: _Entry  # as every section shows it, but for evidence and urgency
 
 
-_Views = dict[int, _Entry]  # keyed by id() of a _Story
-
-
-def _stories(entries: Iterable[DigestEntry]) -> list[_Story]:
+def _stories(entries: Iterable[DigestEntry], zone: tzinfo) -> list[_Story]:
     # Items with the same (canonical) link are one report seen by several feeds; the
     # contract wants every source of a report beside it, not the report twice.
     groups: dict[object, list[DigestEntry]] = {}
     for entry in entries:
         key: object = entry.item.url or ("item", entry.item.id)
         groups.setdefault(key, []).append(entry)
-    return [_Story(tuple(group)) for group in groups.values()]
+    return [_Story(tuple(group), _view(group, zone)) for group in groups.values()]
 
 
 def _topic_sections(
-    stories: list[_Story], digest: DigestSettings, names: Mapping[str, str], views: _Views
+    stories: list[_Story], digest: DigestSettings, names: Mapping[str, str]
 ) -> list[_Section]:
     found = _keys(stories, "topic", digest.topics)
     # Configured order first; a topic since removed from feeds.yaml keeps its id as name.
     order = [k for k in names if k in found] + sorted(found - names.keys())
-    return _sections(stories, "topic", order, names, views)
+    return _sections(stories, "topic", order, names)
 
 
-def _person_sections(
-    stories: list[_Story], digest: DigestSettings, views: _Views
-) -> list[_Section]:
+def _person_sections(stories: list[_Story], digest: DigestSettings) -> list[_Section]:
     found = _keys(stories, "person", digest.people)
     if digest.people is not None:
         order = [p for p in dict.fromkeys(digest.people) if p in found]
     else:
         order = sorted(found, key=str.casefold)
-    return _sections(stories, "person", order, {}, views)
+    return _sections(stories, "person", order, {})
 
 
 def _keys(stories: list[_Story], kind: str, admitted: tuple[str, ...] | None) -> set[str]:
@@ -199,7 +192,7 @@ def _admits(digest: DigestSettings, match: MatchRecord) -> bool:
 
 
 def _sections(
-    stories: list[_Story], kind: str, order: list[str], names: Mapping[str, str], views: _Views
+    stories: list[_Story], kind: str, order: list[str], names: Mapping[str, str]
 ) -> list[_Section]:
     sections = []
     for key in order:
@@ -209,14 +202,14 @@ def _sections(
             if matches:
                 evidence = tuple(dict.fromkeys(t for m in matches for t in m.evidence))
                 urgent = any(m.severity == "urgent" for m in matches)
-                entries.append(replace(views[id(story)], evidence=evidence, urgent=urgent))
+                entries.append(replace(story.view, evidence=evidence, urgent=urgent))
         sections.append(_Section(names.get(key, key), tuple(entries)))
     return sections
 
 
-def _view(story: _Story, zone: tzinfo) -> _Entry:
+def _view(entries: list[DigestEntry], zone: tzinfo) -> _Entry:
     """What a story shows in every section; evidence and urgency are per section."""
-    first = min(story.entries, key=lambda e: e.item.published).item
+    first = min(entries, key=lambda e: e.item.published).item
     summary = plain_text(first.summary)
     if len(summary) > SUMMARY_CHARS:
         # Cutting HTML could cut a tag in two: a long summary is shown as its text.
@@ -230,7 +223,7 @@ def _view(story: _Story, zone: tzinfo) -> _Entry:
         url=first.url if _is_web(first.url) else None,
         date=_moment(first.published.astimezone(zone)),
         language=language if language and _LANGUAGE.fullmatch(language) else None,
-        sources=tuple(dict.fromkeys(_source(e) for e in story.entries)),
+        sources=tuple(dict.fromkeys(_source(e) for e in entries)),
         evidence=(),
         urgent=False,
         summary_text=summary,
