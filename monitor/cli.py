@@ -13,15 +13,21 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
-from monitor import logs, report
+from alerts.dispatch import CRASH_POINTS, DispatchReport
+from alerts.errors import DeliveryError
+from monitor import alert_commands, logs, report
+from monitor.alerting import Alerting
 from monitor.config import Config, load_config
 from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.pipeline import PollReport
 from monitor.rules import build_matcher
 from storage import FeedDefinition, Store
 from storage.errors import StorageError
+from storage.records import OUTBOX_STATES
 
 DEFAULT_DATABASE_URL = "sqlite:///monitor.db"
 log = logging.getLogger("monitor")
@@ -82,6 +88,18 @@ def _parser() -> argparse.ArgumentParser:
         "--since", metavar="DATE", help="only items fetched since (ISO date or time)"
     )
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    digest = sub.add_parser("digest", parents=[common], help="send the digests that are due")
+    digest.add_argument("--digest", metavar="ID", help="only this digest")
+    digest.add_argument("--now", metavar="ISO8601", help="act as if it were this time")
+    digest.add_argument("--preview", action="store_true", help="print, send nothing")
+    deliveries = sub.add_parser("deliveries", parents=[common], help="the alert outbox")
+    actions = deliveries.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", parents=[common], help="newest deliveries first")
+    listing.add_argument("--state", choices=OUTBOX_STATES)
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true")
+    retry = actions.add_parser("retry", parents=[common], help="send a delivery again")
+    retry.add_argument("id", type=int, metavar="ID")
     return parser
 
 
@@ -91,7 +109,7 @@ def config_path(arg: Path | None, environ: Mapping[str, str]) -> Path:
     return Path(environ.get("MONITOR_CONFIG") or "feeds.yaml")
 
 
-def parse_since(text: str | None) -> datetime | None:
+def parse_since(text: str | None, option: str = "--since") -> datetime | None:
     if text is None:
         return None
     try:
@@ -100,7 +118,7 @@ def parse_since(text: str | None) -> datetime | None:
         try:
             value = datetime.combine(date.fromisoformat(text), time())
         except ValueError:
-            raise UsageError(f"--since: {text!r} is not an ISO date such as 2025-07-27") from None
+            raise UsageError(f"{option}: {text!r} is not an ISO date such as 2025-07-27") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -144,29 +162,84 @@ def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str
         )
     feeds = [f for f in config.feeds if (f.id in args.feed if args.feed else f.enabled)]
     matcher = build_matcher(config)
+    alerting = Alerting(config, environ)
+
+    async def poll_and_dispatch() -> tuple[list[PollReport], DispatchReport]:
+        reports = await poll_once(config, store, matcher, feeds, utcnow, alerting.router)
+        # Urgent alerts leave before the command exits, and retries that are due with them.
+        async with alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
+            return reports, await d.dispatch_due(("webhook", "notice"))
+
     with open_store(environ, config) as store:
-        reports = asyncio.run(poll_once(config, store, matcher, feeds, utcnow))
+        reports, sent = asyncio.run(poll_and_dispatch())
     failed = [r for r in reports if r.failed]
     for r in failed:
         print(f"{r.feed_id}: {r.error}", file=sys.stderr)
+    for problem in sent.problems:
+        print(problem, file=sys.stderr)
     new = sum(r.new_items for r in reports)
     print(f"polled {len(reports)} feeds: {new} new items, {len(failed)} failed")
+    if sent.sent or sent.problems:
+        print(f"alerts: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed")
     return 1 if reports and len(failed) == len(reports) else 0
+
+
+def dispatch_options(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Test and tuning switches from the environment (docs/alerts.md):
+    MONITOR_FAULT_INJECTION kills the process at a delivery step (crash tests);
+    MONITOR_OUTBOX_LEASE is how many seconds a claimed message stays claimed."""
+    options: dict[str, Any] = {}
+    if crash_at := environ.get("MONITOR_FAULT_INJECTION"):
+        if crash_at not in CRASH_POINTS:
+            raise UsageError(f"MONITOR_FAULT_INJECTION must be one of {', '.join(CRASH_POINTS)}")
+        options["crash_at"] = crash_at
+    if lease := environ.get("MONITOR_OUTBOX_LEASE"):
+        try:
+            options["lease"] = timedelta(seconds=float(lease))
+        except ValueError:
+            raise UsageError("MONITOR_OUTBOX_LEASE must be a number of seconds") from None
+    return options
 
 
 def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
     from monitor.service import run_service
 
     matcher = build_matcher(config)
+    alerting = Alerting(config, environ)
+
+    async def run() -> None:
+        async with alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
+            await run_service(config, store, matcher, utcnow, router=alerting.router,
+                              dispatcher=d)  # fmt: skip
+
     with open_store(environ, config) as store:
-        asyncio.run(run_service(config, store, matcher, utcnow))
+        asyncio.run(run())
     return 0
+
+
+def cmd_digest(config: Config, args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    now = parse_since(args.now, "--now")
+    clock = (lambda: now) if now is not None else utcnow
+    with open_store(environ, config) as store:
+        return alert_commands.digest(
+            Alerting(config, environ), store, clock, only=args.digest, preview=args.preview,
+            **dispatch_options(environ),
+        )  # fmt: skip
+
+
+def cmd_deliveries(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    with open_store(environ, None) as store:
+        if args.action == "retry":
+            return alert_commands.deliveries_retry(store, utcnow, args.id)
+        return alert_commands.deliveries_list(
+            store, utcnow, state=args.state, as_json=args.json, limit=args.limit
+        )
 
 
 def cmd_status(args: argparse.Namespace, environ: Mapping[str, str], config: Config | None) -> int:
     with open_store(environ, config) as store:
         feeds = store.feed_statuses()
-    deliveries: dict[str, int] = {"pending": 0, "failed": 0}
+        deliveries = store.outbox_summary()
     if args.json:
         import json
 
@@ -231,6 +304,10 @@ def dispatch(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             return cmd_export(args, environ)
         case "match":
             return cmd_match(_load(args, environ), args)
+        case "digest":
+            return cmd_digest(_load(args, environ), args, environ)
+        case "deliveries":
+            return cmd_deliveries(args, environ)
     raise UsageError(f"unknown command {args.command!r}")
 
 
@@ -245,10 +322,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             print(problem, file=sys.stderr)
         print(f"{len(e.problems)} problem(s) in the configuration", file=sys.stderr)
         return 2
-    except (UsageError, InputError) as e:
+    except (UsageError, InputError, alert_commands.NothingToDoError) as e:
         print(f"monitor: {e}", file=sys.stderr)
         return 2
-    except (MonitorError, StorageError) as e:
+    except (MonitorError, StorageError, DeliveryError) as e:
         if args.debug:
             log.exception("failed")
         print(f"monitor: {e}", file=sys.stderr)

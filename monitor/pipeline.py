@@ -34,6 +34,7 @@ from storage import (
     NewItemIds,
     PollFailed,
     PollSucceeded,
+    Route,
     Store,
 )
 
@@ -84,7 +85,16 @@ def match_input(feed: FeedSettings, item: ParsedItem) -> MatchInput:
     )
 
 
-def _to_new_item(item: ParsedItem, matches: tuple[MatchRecord, ...]) -> NewItem:
+Router = Callable[[tuple[MatchRecord, ...]], tuple[Route, ...]]
+
+
+def _no_routes(matches: tuple[MatchRecord, ...]) -> tuple[Route, ...]:
+    return ()
+
+
+def _to_new_item(
+    item: ParsedItem, matches: tuple[MatchRecord, ...], routes: tuple[Route, ...]
+) -> NewItem:
     return NewItem(
         identity=item.identity,
         identity_kind=item.identity_kind,
@@ -98,6 +108,7 @@ def _to_new_item(item: ParsedItem, matches: tuple[MatchRecord, ...]) -> NewItem:
         author=item.author,
         language=item.language,
         matches=matches,
+        routes=routes,
     )
 
 
@@ -115,6 +126,7 @@ class Pipeline:
         rng: random.Random | None = None,
         max_items: int = 500,
         max_in_flight: int = 20,
+        router: Router | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._parser = parser
@@ -123,6 +135,9 @@ class Pipeline:
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._max_items = max_items
+        # Where a new item's alerts go (``alerts.routing``): its deliveries are stored
+        # in the transaction that stores the item, so none is lost in a crash.
+        self._router = router or _no_routes
         # Polls in flight, from fetch to store. Without a bound, a cycle of 1,000 feeds
         # fetched every body at once and held them all while they queued for the
         # parser (241 MB at 1,000 feeds, gigabytes with large feeds).
@@ -194,7 +209,10 @@ class Pipeline:
         except FeedError as e:
             return self._fail(feed, started, str(e), result.status, None, state)
 
-        items = [_to_new_item(i, self._match(feed, i)) for i in parsed.items]
+        items = []
+        for parsed_item in parsed.items:
+            matches = self._match(feed, parsed_item)
+            items.append(_to_new_item(parsed_item, matches, self._router(matches)))
         new_ids = self._succeed(feed, started, result, body_hash, items)
         return PollReport(
             feed.id,

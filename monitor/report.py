@@ -1,4 +1,5 @@
-"""Rendering of ``monitor status`` and ``monitor export``: records in, text out.
+"""Rendering of ``monitor status``, ``monitor deliveries list`` and ``monitor export``:
+records in, text out.
 
 Pure functions over storage records; the contract (CONTRACT.md) fixes the JSON field
 names, so they are spelled out here and nowhere else.
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from storage import FeedStatus, StoredItem
+from storage import FeedStatus, OutboxStatus, StoredItem
 
 EXPORT_FIELDS = (
     "id", "feed", "label", "title", "url", "published", "fetched_at", "topics", "people", "story",
@@ -86,19 +87,60 @@ def status_text(feeds: Sequence[FeedStatus], deliveries: dict[str, int], now: da
                 error[:100],
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows
-    ]
+    lines = _table(rows)
     failing = sum(1 for f in feeds if f.enabled and not f.ok and f.last_polled_at is not None)
     lines.append("")
     lines.append(f"{len(feeds)} feeds, {failing} failing")
-    lines.append(
-        "deliveries: " + ", ".join(f"{k} {v}" for k, v in deliveries.items())
-        if deliveries
-        else "deliveries: none (no alerts configured yet)"
-    )
+    lines.append("deliveries: " + ", ".join(f"{k} {v}" for k, v in deliveries.items()))
+    if deliveries.get("failed") or deliveries.get("disabled"):
+        lines.append("  see `monitor deliveries list`; `monitor deliveries retry ID` resends one")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows in aligned columns; the last column is left ragged (it holds long text)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        ("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]).rstrip()
+        for r in rows
+    ]
+
+
+def outbox_json(messages: Sequence[OutboxStatus]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "kind": m.kind,
+            "target": m.target,
+            "event": m.event,
+            "state": m.state,
+            "attempts": m.attempts,
+            "created_at": _iso(m.created_at),
+            "next_attempt_at": _iso(m.next_attempt_at) if m.state == "pending" else None,
+            "last_attempt_at": _iso(m.last_attempt_at),
+            "sent_at": _iso(m.sent_at),
+            "last_error": m.last_error,
+            "title": m.title,
+        }
+        for m in messages
+    ]
+
+
+def outbox_text(messages: Sequence[OutboxStatus], now: datetime) -> str:
+    if not messages:
+        return "no deliveries"
+    rows = [("ID", "KIND", "TARGET", "STATE", "TRIES", "WHEN", "WHAT / LAST ERROR")]
+    for m in messages:
+        if m.state == "sent":
+            when = f"sent {_age(m.sent_at, now)}"
+        elif m.state == "pending":
+            when = "next " + ("now" if m.next_attempt_at is None or m.next_attempt_at <= now
+                              else _age(m.next_attempt_at, now))  # fmt: skip
+        else:
+            when = _age(m.last_attempt_at or m.created_at, now)
+        detail = m.title if m.state == "sent" or not m.last_error else f"{m.title}: {m.last_error}"
+        rows.append((str(m.id), m.kind, m.target, m.state, str(m.attempts), when, detail[:160]))
+    return "\n".join(_table(rows))
 
 
 def export_record(item: StoredItem) -> dict[str, Any]:

@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
+from alerts.dispatch import Dispatcher
 from monitor.config import Config
 from monitor.fetch import Fetcher
 from monitor.match import Matcher
 from monitor.model import FeedSettings
 from monitor.parse import ParserPool
-from monitor.pipeline import Pipeline, PollReport
+from monitor.pipeline import Pipeline, PollReport, Router
 from monitor.scheduler import APSchedulerPolls
 from storage import Store
 
@@ -29,6 +30,10 @@ log = logging.getLogger("monitor.service")
 # months is enough for both and keeps it from growing without bound.
 FETCH_LOG_KEPT = timedelta(days=90)
 HOUSEKEEPING_EVERY = 24 * 3600.0
+# Urgent alerts leave within seconds of the poll that found them (a poll that stored
+# a match wakes the dispatcher at once); this is the longest a retry due now waits.
+DISPATCH_EVERY = 5.0
+DIGESTS_EVERY = 60.0  # seconds between asking the database whether a digest is due
 
 
 async def housekeeping(store: Store, clock: Callable[[], datetime], stop: asyncio.Event) -> None:
@@ -45,9 +50,43 @@ async def housekeeping(store: Store, clock: Callable[[], datetime], stop: asynci
             pass
 
 
+async def alert_loop(
+    dispatcher: Dispatcher,
+    stop: asyncio.Event,
+    wake: asyncio.Event,
+    clock: Callable[[], datetime],
+) -> None:
+    """Sends due webhooks and notices every few seconds, or at once when ``wake`` is set
+    (a poll stored a match), and due digests every minute, until ``stop`` is set.
+
+    Whether a digest is due is decided by the database from the clock, never by a
+    timer having fired (hazards.md 10): a late loop, or a restart at 07:05 for a
+    07:00 digest, still sends it once.
+    """
+    last_digests: datetime | None = None
+    while not stop.is_set():
+        wake.clear()
+        try:
+            await dispatcher.dispatch_due(("webhook", "notice"))
+            now = clock()
+            if last_digests is None or (now - last_digests).total_seconds() >= DIGESTS_EVERY:
+                last_digests = now
+                await dispatcher.run_digests()
+        except Exception:  # the database may be back next time; the service goes on
+            log.exception("dispatching alerts failed")
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
+        await asyncio.wait(waits, timeout=DISPATCH_EVERY, return_when=asyncio.FIRST_COMPLETED)
+        for task in waits:
+            task.cancel()
+
+
 @asynccontextmanager
 async def pipeline_for(
-    config: Config, store: Store, matcher: Matcher, clock: Callable[[], datetime]
+    config: Config,
+    store: Store,
+    matcher: Matcher,
+    clock: Callable[[], datetime],
+    router: Router | None = None,
 ) -> AsyncIterator[Pipeline]:
     """The stages with their shared resources (parser processes, HTTP client), closed
     on exit whatever happens."""
@@ -60,6 +99,7 @@ async def pipeline_for(
                 matcher=matcher,
                 clock=clock,
                 max_in_flight=config.http.concurrency,
+                router=router,
             )
 
 
@@ -69,9 +109,10 @@ async def poll_once(
     matcher: Matcher,
     feeds: Sequence[FeedSettings],
     clock: Callable[[], datetime],
+    router: Router | None = None,
 ) -> list[PollReport]:
     """``monitor poll``: every given feed once, concurrently; returns one report each."""
-    async with pipeline_for(config, store, matcher, clock) as pipeline:
+    async with pipeline_for(config, store, matcher, clock, router) as pipeline:
         return await pipeline.poll_many(feeds)
 
 
@@ -81,8 +122,12 @@ async def run_service(
     matcher: Matcher,
     clock: Callable[[], datetime],
     stop: asyncio.Event | None = None,
+    *,
+    router: Router | None = None,
+    dispatcher: Dispatcher | None = None,
 ) -> None:
-    """``monitor run``: polls due feeds until SIGTERM/SIGINT (or ``stop``) arrives."""
+    """``monitor run``: polls due feeds and sends alerts until SIGTERM/SIGINT (or
+    ``stop``) arrives."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -90,19 +135,25 @@ async def run_service(
     feeds = {f.id: f for f in config.feeds}
     log.info("starting", extra={"fields": {"feeds": len(feeds), "config": str(config.path)}})
     try:
-        async with pipeline_for(config, store, matcher, clock) as pipeline:
+        async with pipeline_for(config, store, matcher, clock, router) as pipeline:
+            wake = asyncio.Event()
 
             async def poll(feed_id: str) -> PollReport | None:
                 feed = feeds.get(feed_id)
-                return await pipeline.poll_leased(feed) if feed else None
+                report = await pipeline.poll_leased(feed) if feed else None
+                if report is not None and report.matched_items:
+                    wake.set()
+                return report
 
             scheduler = APSchedulerPolls(due=store.due_feeds, poll=poll, clock=clock)
-            keeper = asyncio.create_task(housekeeping(store, clock, stop))
+            tasks = [asyncio.create_task(housekeeping(store, clock, stop))]
+            if dispatcher is not None:
+                tasks.append(asyncio.create_task(alert_loop(dispatcher, stop, wake, clock)))
             try:
                 await scheduler.run(stop)
             finally:
                 stop.set()
-                await keeper
+                await asyncio.gather(*tasks)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)

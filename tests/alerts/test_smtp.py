@@ -29,11 +29,8 @@ from tests.alerts.mail_factories import (
     person,
     topic,
 )
-from tests.servers.smtp_server import SmtpServer, smtp_ca, smtp_server, smtp_server_factory
+from tests.servers.smtp_server import SmtpServer
 
-# Imported for pytest, which finds fixtures by name in the test module (the alerts
-# conftest belongs to the webhook tests).
-FIXTURES = (smtp_ca, smtp_server, smtp_server_factory)
 Factory = Callable[..., SmtpServer]
 TO = ("alice@example.org", "bob@example.org")
 
