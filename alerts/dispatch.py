@@ -115,8 +115,23 @@ class Dispatcher:
             )
             if not batch:
                 return report
-            for one in await asyncio.gather(*(self._deliver(m) for m in batch)):
+            # One endpoint's messages go one after another, in order (different ones in
+            # parallel): after a 410 no further request reaches it, not even one that
+            # would otherwise have been in flight already.
+            queues: dict[tuple[str, str], list[OutboxMessage]] = {}
+            for message in batch:
+                queues.setdefault((message.kind, message.target), []).append(message)
+            for one in await asyncio.gather(*(self._deliver_in_order(q) for q in queues.values())):
                 report.add(one)
+
+    async def _deliver_in_order(self, queue: Sequence[OutboxMessage]) -> DispatchReport:
+        report = DispatchReport()
+        for message in queue:
+            outcome = await self._deliver(message)
+            report.add(outcome)
+            if outcome.disabled:  # the rest of the queue was disabled with the endpoint
+                break
+        return report
 
     async def run_digests(self, only: str | None = None) -> DispatchReport:
         """Opens the due period of each digest (once per period, whoever asks first)
@@ -247,6 +262,8 @@ class Dispatcher:
         report.problems.append(f"{_name(message)}: {error} (endpoint disabled)")
         log.error("webhook endpoint disabled", extra={"fields": {
             **_fields(message), "error": error, "messages_disabled": count}})  # fmt: skip
+        if not count:  # another message to it, sent at the same time, disabled it first
+            return
         self._notify(
             "endpoint.disabled",
             f"endpoint.disabled:{message.target}:{now.isoformat()}",

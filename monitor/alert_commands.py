@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from alerts.dispatch import DispatchReport
 from monitor import report
@@ -32,7 +33,7 @@ def digest(
     *,
     only: str | None,
     preview: bool,
-    crash_at: str | None = None,
+    **dispatch_options: Any,
 ) -> int:
     """``monitor digest``: send (or print) every digest due at the clock's time."""
     settings = alerting.settings
@@ -46,7 +47,7 @@ def digest(
         raise NothingToDoError("digests need a mail server: alerts.smtp is not configured")
 
     async def go() -> DispatchReport | None:
-        async with alerting.dispatcher(store, clock, crash_at=crash_at) as dispatcher:
+        async with alerting.dispatcher(store, clock, **dispatch_options) as dispatcher:
             if preview:
                 for d in settings.digests:
                     if only is None or d.id == only:

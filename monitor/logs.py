@@ -55,14 +55,31 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, not when the handler
+    was made: a caller that swaps stderr (tests capturing output, an embedding program)
+    and closes the old one must not leave threads logging into a closed file."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass  # always sys.stderr
+
+
 def configure(*, debug: bool = False, fmt: str = "text") -> None:
     """Send monitor's logs to stderr in the chosen format; quiet noisy libraries."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else LogfmtFormatter())
     setattr(handler, _OURS, True)
     root = logging.getLogger()
     # Replace only our own handler, so calling this twice (tests, embedding) keeps others.
     root.handlers[:] = [h for h in root.handlers if not getattr(h, _OURS, False)] + [handler]
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)

@@ -28,10 +28,12 @@ class Cli:
     def __call__(self, *args: str) -> int:
         return main([*args, "--config", str(self.config)], self.env)
 
-    def subprocess(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def subprocess(
+        self, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "monitor", *args, "--config", str(self.config)],
-            env={**os.environ, **self.env},
+            env={**os.environ, **self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
