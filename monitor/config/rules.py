@@ -13,11 +13,24 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from alerts.signing import secret_key
 from monitor.config.formats import EnvName, url_problem
 from monitor.config.kinds import did_you_mean
 from monitor.config.located import KeyPath, Positions, Problems
 from monitor.config.schema import SETTINGS
 from monitor.config.wording import key_phrase, record_name, value_at
+
+
+def _secret_problem(value: str) -> str | None:
+    """What is wrong with a webhook signing secret (several while rotating), never
+    quoting it; None when every one is a usable Standard Webhooks secret."""
+    for position, secret in enumerate(value.split(), start=1):
+        try:
+            secret_key(secret)
+        except ValueError as e:
+            which = f"secret {position}: " if len(value.split()) > 1 else ""
+            return f"does not hold a Standard Webhooks secret ({which}{e}; expected whsec_<base64>)"
+    return None
 
 
 def relative_to(config_path: Path, name: str) -> Path:
@@ -170,6 +183,8 @@ class _Rules:
                 elif setting.name == "url_env" and url_problem(value.strip()):
                     # The address may be secret: say what is wrong, never what it is.
                     self.add(path, f"{subject} does not hold an http:// or https:// address")
+                elif setting.name == "secret_env" and (problem := _secret_problem(value)):
+                    self.add(path, f"{subject} {problem}")
 
     def people_files(self, config_path: Path) -> None:
         for path, names in concrete(self.clean, "people_files"):

@@ -101,7 +101,7 @@ def test_defaults_apply_where_keys_are_left_out(load: Loader) -> None:
             - {id: d, to: [a@example.org], at: "7:05"}
           webhooks:
             - {id: w, url: "https://example.org/hook", secret_env: S}
-        """, {"S": "whsec_x"})
+        """, {"S": "whsec_c2VjcmV0"})
     assert config.http == HttpSettings()
     bbc, un = config.feeds
     assert (bbc.name, bbc.label, bbc.language, bbc.interval, bbc.timeout, bbc.tags,
@@ -219,7 +219,7 @@ def test_environment_defaults_to_os_environ(
     write: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HOOK_URL", "https://example.org/hook")
-    monkeypatch.setenv("HOOK_SECRET", "whsec_x")
+    monkeypatch.setenv("HOOK_SECRET", "whsec_c2VjcmV0")
     config = load_config(write(WEBHOOK))
     assert config.alerts is not None
     assert config.alerts["webhooks"][0]["url_env"] == "HOOK_URL"

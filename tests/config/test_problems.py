@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.config.conftest import Problems
+from tests.config.conftest import Loader, Problems
 
 V = "version: 1\n"
 FEED = "feeds:\n  - id: f\n    url: https://example.org/feed\n"
@@ -207,3 +207,31 @@ def test_problems_are_located_and_explained(
     assert len(found) == len(expected), "\n".join(found)
     for want, got in zip(expected, found, strict=True):
         assert want in got, f"{want!r} not in {got!r}\nall:\n" + "\n".join(found)
+
+
+WEBHOOK = V + "alerts:\n  webhooks:\n    - id: a\n      url: https://example.org/h\n" \
+    "      secret_env: S\n"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        ("whsec_not-base64!", 'environment variable S, named by "secret_env" in webhook "a", does'
+         ' not hold a Standard Webhooks secret (the webhook secret is not valid base64'),
+        ("whsec_", "the webhook secret is empty"),
+        ("whsec_c2VjcmV0 whsec_%%%", "(secret 2: the webhook secret is not valid base64"),
+    ],
+    ids=["not base64", "prefix only", "second of two while rotating"],
+)  # fmt: skip
+def test_a_bad_webhook_secret_is_located_and_never_echoed(
+    problems: Problems, secret: str, expected: str
+) -> None:
+    (found,) = problems(WEBHOOK, {"S": secret})
+    assert found.startswith("6:19: ") and expected in found
+    key = secret.split()[-1].removeprefix("whsec_")
+    assert not key or key not in found
+
+
+@pytest.mark.parametrize("secret", ["whsec_c2VjcmV0", "c2VjcmV0", "whsec_c2VjcmV0 whsec_b2xk"])
+def test_good_webhook_secrets_pass(load: Loader, secret: str) -> None:
+    assert load(WEBHOOK, {"S": secret}).alerts is not None
