@@ -16,6 +16,7 @@ Must not: fetch anything, or decide what an item is about.
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -90,12 +91,21 @@ def safe_html(value: str, *, content_type: str = "text/html", base: str | None =
     return _cleaner(_usable_base(base)).clean(value).strip()
 
 
+# Tags that separate words when rendered: stripped without a space in their place,
+# "<p>executed</p><p>today</p>" would become "executedtoday" and no rule would match it.
+_WORD_BREAK = re.compile(
+    r"<(?=/?(?:br|p|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|hr|dd|dt|section|article)\b)",
+    re.IGNORECASE,
+)
+
+
 def plain_text(value: str | None) -> str:
-    """Tags stripped, entities decoded, runs of whitespace collapsed to one space."""
+    """Tags stripped (block tags and line breaks leave a space), entities decoded, runs of
+    whitespace collapsed to one space."""
     if not value:
         return ""
     if "<" in value or "&" in value:
-        value = html.unescape(_TEXT_ONLY.clean(value))
+        value = html.unescape(_TEXT_ONLY.clean(_WORD_BREAK.sub(" <", value)))
     return " ".join(value.split())
 
 

@@ -304,3 +304,20 @@ def test_malformed_feed_parses_with_a_warning() -> None:
     feed = parse(body)
     assert feed.items[0].title.startswith("unclosed")
     assert feed.warning is not None and "mismatched tag" in feed.warning
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("<p>Executed</p><p>today</p>", "Executed today"),
+        ("Death sentence<br>upheld", "Death sentence upheld"),
+        ("Death sentence<BR/>upheld", "Death sentence upheld"),
+        ("<div>a</div><div>b</div>", "a b"),
+        ("<b>Ex</b>ecuted", "Executed"),  # inline markup inside a word keeps the word
+        ("a &lt;brother&gt; b", "a <brother> b"),  # text that only looks like a tag
+    ],
+)
+def test_title_markup_that_separates_words_leaves_a_space(title: str, expected: str) -> None:
+    xml = f"<guid>1</guid><title><![CDATA[{title}]]></title>"
+    (item,) = parse(rss_item(xml)).items
+    assert item.title == expected
