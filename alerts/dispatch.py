@@ -140,6 +140,12 @@ class Dispatcher:
         for digest in self._settings.digests:
             if only is None or digest.id == only:
                 period = schedule.digest_period(digest, now)
+                if self._store.last_digest_period(digest.id) is None and not (
+                    self._store.preview_digest(digest.id, period)
+                ):
+                    # A new digest (first start at 15:00 for a 07:00 digest) waits for
+                    # its next time rather than send "nothing new" at once.
+                    continue
                 if self._store.open_digest(digest.id, period, now):
                     log.info("digest due", extra={"fields": {"digest": digest.id,
                                                              "period": period.isoformat()}})

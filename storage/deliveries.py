@@ -97,3 +97,12 @@ def _status(row: Any) -> OutboxStatus:
         sent_at=row["sent_at"],
         title=title,
     )
+
+
+def last_digest_period(conn: Connection, digest_id: str) -> datetime | None:
+    """The period end of the newest message of ``digest_id`` in any state, or None."""
+    o = outbox.c
+    stmt = sa.select(sa.func.max(o.period_end)).where(o.kind == "digest", o.target == digest_id)
+    # max() keeps the column's type, so the value comes back as an aware UTC datetime.
+    value: datetime | None = conn.execute(stmt).scalar_one_or_none()
+    return value

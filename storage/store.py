@@ -235,6 +235,11 @@ class Store:
         with storage_errors("claim due messages"), self._writer.begin() as conn:
             return claims.claim_due(conn, now, kinds, lease, limit, ids)
 
+    def last_digest_period(self, digest_id: str) -> datetime | None:
+        """The period end of the newest message of ``digest_id``, or None if it has none."""
+        with storage_errors(f"read digest {digest_id!r}"), self._engine.connect() as conn:
+            return deliveries.last_digest_period(conn, digest_id)
+
     def preview_digest(self, digest_id: str, period_end: datetime) -> tuple[DigestEntry, ...]:
         """What the message of ``digest_id`` for ``period_end`` would hold; changes nothing."""
         with storage_errors(f"preview digest {digest_id!r}"), self._engine.connect() as conn:

@@ -224,3 +224,21 @@ async def test_smtp_4xx_is_retried_and_5xx_fails_the_digest(
     digests = stored.list_outbox(states=["failed"])
     assert [m.kind for m in digests] == ["digest"]
     assert digests[0].last_error is not None and "554" in digests[0].last_error
+
+
+@synchronously
+async def test_a_new_digest_with_nothing_waiting_starts_at_its_next_time(
+    stored: Store, webhook_receiver: WebhookReceiver, smtp_server: SmtpServer, clock: Clock
+) -> None:
+    alert_settings = settings(webhook_receiver, smtp_server)
+    clock.now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # installed after today's 07:00
+    async with dispatcher(stored, alert_settings, clock) as d:
+        assert (await d.run_digests()).sent == 0
+        store_urgent_item(stored, "a")  # polled at T0 + 0: before tomorrow's period ends
+        clock.now = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+        assert (await d.run_digests()).sent == 1
+        clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+        assert (await d.run_digests()).sent == 1  # from then on, "nothing new" every day
+    first, second = smtp_server.received
+    assert "Title a" in first.raw.decode()
+    assert "Nothing new" in second.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]

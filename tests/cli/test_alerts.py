@@ -5,7 +5,10 @@ real `monitor` process with SIGKILL at each delivery step and run it again."""
 from __future__ import annotations
 
 import base64
+import os
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -233,3 +236,30 @@ def test_digest_killed_mid_send_is_sent_again_with_the_same_message_id(
     ids = [m.message["Message-ID"] for m in smtp_server.received]
     assert len(ids) == (2 if point == "after_send" else 1)
     assert len(set(ids)) == 1
+
+
+@pytest.mark.slow
+def test_run_sends_urgent_webhooks_within_seconds_of_the_poll(
+    alerting_cli: Cli, webhook_receiver: WebhookReceiver
+) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run", "--config", str(alerting_cli.config)],
+        env={**os.environ, **alerting_cli.env},
+        cwd=alerting_cli.config.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        hooks = webhook_receiver.wait_for(2, "/hook", timeout=30)
+        polled = datetime.fromisoformat(  # when the poll stored them, by its own record
+            str(alerting_cli.status()["feeds"][0]["last_success"]).replace("Z", "+00:00")  # type: ignore[index]
+        )
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert len(verified(hooks)) == 2
+    assert max(r.received_at for r in hooks) - polled < timedelta(seconds=5)

@@ -242,3 +242,12 @@ def test_preview_shows_the_next_digest_and_changes_nothing(store: Store, databas
             sa.select(sa.func.count()).where(digest_entries.c.outbox_id == message.id)
         )
     assert linked == 2
+
+
+def test_last_digest_period_is_the_newest_message_of_that_digest(store: Store) -> None:
+    assert store.last_digest_period("daily") is None
+    store.open_digest("daily", at(2 * DAY), at(2 * DAY))
+    store.open_digest("daily", at(DAY), at(2 * DAY))  # opened late, for an older period
+    store.open_digest("weekly", at(3 * DAY), at(3 * DAY))
+    assert store.last_digest_period("daily") == at(2 * DAY)
+    assert store.last_digest_period("daily").tzinfo is not None  # type: ignore[union-attr]
