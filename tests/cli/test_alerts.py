@@ -5,6 +5,7 @@ real `monitor` process with SIGKILL at each delivery step and run it again."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import subprocess
@@ -263,3 +264,27 @@ def test_run_sends_urgent_webhooks_within_seconds_of_the_poll(
     assert proc.returncode == 0, err
     assert len(verified(hooks)) == 2
     assert max(r.received_at for r in hooks) - polled < timedelta(seconds=5)
+
+
+def test_a_digest_the_server_defers_exits_1_and_stays_pending_until_sent(
+    alerting_cli: Cli, smtp_server: SmtpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert alerting_cli("poll") == 0
+    smtp_server.script("DATA", "451 4.3.0 Mailbox busy")
+    now = tomorrow_morning()
+    assert alerting_cli("digest", "--now", now) == 1
+    assert "451" in capsys.readouterr().err
+    assert alerting_cli.status()["deliveries"]["pending"] == 1
+    assert smtp_server.received == []
+
+    # The operator does not wait for the backoff: retry by hand, then send.
+    assert alerting_cli("deliveries", "list", "--state", "pending", "--json") == 0
+    (pending,) = json.loads(capsys.readouterr().out)
+    assert (pending["kind"], pending["attempts"]) == ("digest", 1)
+    assert "451" in pending["last_error"]
+    assert alerting_cli("deliveries", "retry", str(pending["id"])) == 0
+    assert alerting_cli("digest", "--now", now) == 0
+    assert len(smtp_server.received) == 1
+    assert alerting_cli("deliveries", "retry", str(pending["id"])) == 1  # already sent
+    assert "already sent" in capsys.readouterr().err
+    assert alerting_cli("deliveries", "retry", "999") == 2
