@@ -3,7 +3,8 @@
 Unique ids and names; each feed's own URL; SMTP credentials given in pairs; digests
 that have a mail server and refer to topics and people that exist; webhooks with one
 address; every ``*_env`` variable set (its value is never printed); people files that
-exist. Runs on the clean data from ``validate`` and adds located problems.
+exist; topic queries that do not parse. Runs on the clean data from ``validate`` and
+adds located problems.
 Must not: read the people files' contents or connect to anything.
 """
 
@@ -17,8 +18,10 @@ from alerts.signing import secret_key
 from monitor.config.formats import EnvName, url_problem
 from monitor.config.kinds import did_you_mean
 from monitor.config.located import KeyPath, Positions, Problems
+from monitor.config.scalars import position_in_scalar
 from monitor.config.schema import SETTINGS
 from monitor.config.wording import key_phrase, record_name, value_at
+from monitor.match import QueryError, parse_query
 
 
 def _secret_problem(value: str) -> str | None:
@@ -85,6 +88,7 @@ def check_rules(
     rules.webhooks()
     rules.environment(environ)
     rules.people_files(config_path)
+    rules.queries(config_path)
 
 
 class _Rules:
@@ -185,6 +189,24 @@ class _Rules:
                     self.add(path, f"{subject} does not hold an http:// or https:// address")
                 elif setting.name == "secret_env" and (problem := _secret_problem(value)):
                     self.add(path, f"{subject} {problem}")
+
+    def queries(self, config_path: Path) -> None:
+        """Malformed topic queries, at the line and column of the offending character,
+        found with every other problem (the matcher, built later, finds the rest)."""
+        lines: list[str] | None = None
+        for i, topic in records(self.clean, ("topics",)):
+            query = topic.get("query")
+            if not isinstance(query, str):
+                continue
+            try:
+                parse_query(query)
+            except QueryError as e:
+                if lines is None:
+                    lines = config_path.read_text(encoding="utf-8-sig").splitlines()
+                start = self.positions.of_value(("topics", i, "query"))
+                for column, message in e.problems:
+                    where = position_in_scalar(lines, start, column)
+                    self.problems.add(where, f'query of topic "{topic.get("id")}": {message}')
 
     def people_files(self, config_path: Path) -> None:
         for path, names in concrete(self.clean, "people_files"):
