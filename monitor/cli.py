@@ -19,7 +19,7 @@ from typing import Any
 
 from alerts.dispatch import CRASH_POINTS, DispatchReport
 from alerts.errors import DeliveryError
-from monitor import alert_commands, logs, report
+from monitor import alert_commands, feed_commands, logs, report
 from monitor.alerting import Alerting
 from monitor.config import Config, load_config
 from monitor.errors import ConfigError, InputError, MonitorError
@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     retry = actions.add_parser("retry", parents=[common], help="send a delivery again")
     retry.add_argument("id", type=int, metavar="ID")
+    feed_commands.add_parser(sub, common)
     return parser
 
 
@@ -308,6 +309,8 @@ def dispatch(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             return cmd_digest(_load(args, environ), args, environ)
         case "deliveries":
             return cmd_deliveries(args, environ)
+        case "feeds":
+            return feed_commands.run(args, environ, config_path(args.config, environ))
     raise UsageError(f"unknown command {args.command!r}")
 
 
