@@ -100,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     retry = actions.add_parser("retry", parents=[common], help="send a delivery again")
     retry.add_argument("id", type=int, metavar="ID")
+    rematch = sub.add_parser(
+        "rematch", parents=[common], help="apply the current topics and people to stored items"
+    )
+    rematch.add_argument("--since", metavar="DATE", help="only items fetched since")
+    rematch.add_argument(
+        "--alert", action="store_true", help="alert what is newly matched (default: store only)"
+    )
     feed_commands.add_parser(sub, common)
     return parser
 
@@ -218,6 +225,32 @@ def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
     return 0
 
 
+def cmd_rematch(config: Config, args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from monitor.rematch import rematch
+
+    since = parse_since(args.since)
+    matcher = build_matcher(config)
+    alerting = Alerting(config, environ)
+    with open_store(environ, config) as store:
+        found = rematch(config, store, matcher, utcnow, since=since,
+                        router=alerting.router if args.alert else None)  # fmt: skip
+
+        async def send() -> DispatchReport:
+            async with alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
+                return await d.dispatch_due(("webhook", "notice"))
+
+        sent = asyncio.run(send()) if args.alert else None
+    news = ", ".join(f"{k} {v}" for k, v in sorted({**found.topics, **found.people}.items()))
+    print(f"rematched {found.items} items: {found.matched} newly matched" +
+          (f" ({news})" if news else ""))  # fmt: skip
+    if sent is not None:
+        print(f"alerts: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed;"
+              " digest entries wait for each digest's next time")  # fmt: skip
+    elif found.matched:
+        print("not alerted (use --alert to alert them)")
+    return 0
+
+
 def cmd_digest(config: Config, args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     now = parse_since(args.now, "--now")
     clock = (lambda: now) if now is not None else utcnow
@@ -309,6 +342,8 @@ def dispatch(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             return cmd_digest(_load(args, environ), args, environ)
         case "deliveries":
             return cmd_deliveries(args, environ)
+        case "rematch":
+            return cmd_rematch(_load(args, environ), args, environ)
         case "feeds":
             return feed_commands.run(args, environ, config_path(args.config, environ))
     raise UsageError(f"unknown command {args.command!r}")

@@ -36,6 +36,7 @@ from storage import (
     PollSucceeded,
     Route,
     Store,
+    StoredItem,
 )
 
 log = logging.getLogger("monitor.poll")
@@ -72,7 +73,9 @@ class PollReport:
         return self.status == "error"
 
 
-def match_input(feed: FeedSettings, item: ParsedItem) -> MatchInput:
+def match_input(feed: FeedSettings, item: ParsedItem | StoredItem) -> MatchInput:
+    """What the matcher sees of an item of ``feed``: its text and its feed's metadata
+    (a new item from a poll, or a stored one being matched again)."""
     return MatchInput(
         title=item.title,
         summary=item.summary,

@@ -9,7 +9,7 @@ decides transactions and error messages. All datetimes in and out are timezone-a
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 
@@ -172,16 +172,23 @@ class Store:
         matches: Sequence[MatchRecord],
         at: datetime,
         source: str = "rematch",
+        router: Callable[[list[MatchRecord]], Sequence[Route]] | None = None,
     ) -> list[MatchRecord]:
         """Store the matches item ``item_id`` lacks, in one transaction; returns them.
 
         A (kind, key) already stored for the item keeps its row (first wins), so a
         rematch can run any number of times. ``source`` is ``rematch`` or ``poll``
-        (the database refuses others). ``ItemNotFoundError`` if no such item.
+        (the database refuses others). ``router``, given the new matches, says where
+        they are alerted; those routes are stored in the same transaction, so a crash
+        cannot keep the matches and lose their alerts. ``ItemNotFoundError`` if no such
+        item.
         """
         operation = f"add matches to item {item_id}"
         with storage_errors(operation), self._writer.begin() as conn:
-            return match_rows.add(conn, item_id, matches, at, source)
+            added = match_rows.add(conn, item_id, matches, at, source)
+            if added and router is not None:
+                outbox.insert_routes(conn, [(item_id, router(added))], at)
+            return added
 
     def count_items(self, feed_id: str | None = None) -> int:
         """How many items are stored, of ``feed_id`` or of every feed."""

@@ -12,9 +12,27 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from storage import ItemNotFoundError, MatchRecord, NaiveDatetimeError, StorageError, Store
+from storage import (
+    ItemNotFoundError,
+    MatchRecord,
+    NaiveDatetimeError,
+    Route,
+    StorageError,
+    Store,
+)
 from storage.tables import feeds, fetch_log, matches
-from tests.storage.factories import T0, at, feed, item, person, raw, succeeded, topic
+from tests.storage.factories import (
+    T0,
+    at,
+    digest,
+    feed,
+    item,
+    person,
+    raw,
+    succeeded,
+    topic,
+    webhook,
+)
 
 
 @pytest.fixture
@@ -258,3 +276,28 @@ def test_concurrent_polls_store_each_match_once(store: Store, database_url: str)
     assert errors == []
     assert sorted(r["key"] for r in match_rows(database_url)) == identities
     assert all(i.topics == (i.identity,) for i in store.iter_items())
+
+
+def test_add_matches_stores_the_routes_of_the_new_ones_in_the_same_transaction(
+    store: Store,
+) -> None:
+    (a,) = store.record_success(succeeded(), [item("a", matches=(topic("execution"),))])
+    seen: list[list[MatchRecord]] = []
+
+    def router(added: list[MatchRecord]) -> list[Route]:
+        seen.append(added)
+        return [webhook("hook"), digest("daily")]
+
+    later = [topic("execution"), topic("death_sentence")]
+    assert store.add_matches(a, later, at(60), router=router) == [later[1]]
+    assert seen == [[later[1]]]  # routed on what was new only
+    assert store.outbox_summary()["pending"] == 1
+    assert store.add_matches(a, later, at(90), router=router) == []
+    assert len(seen) == 1  # nothing new: not routed again
+
+    def broken(added: list[MatchRecord]) -> list[Route]:
+        raise RuntimeError("router failed")
+
+    with pytest.raises(RuntimeError):
+        store.add_matches(a, [person("Narges Mohammadi")], at(120), router=broken)
+    assert ("person", "Narges Mohammadi") not in keys(store, a)  # rolled back together
