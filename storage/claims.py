@@ -83,7 +83,7 @@ def _message(conn: Connection, row: Any) -> OutboxMessage:
         name: row[name]
         for name in ("id", "kind", "target", "event", "message_id", "attempts", "created_at")
     }
-    if row["kind"] == "webhook":
+    if row["kind"] == "webhook" and row["item_id"] is not None:
         loaded = with_matches(conn, items.c.id == row["item_id"])
         # The item cannot be missing: deleting it deletes this message (ON DELETE CASCADE).
         item, matches = loaded[0]
@@ -106,6 +106,7 @@ def _message(conn: Connection, row: Any) -> OutboxMessage:
             previous_period_end=_previous_period_end(conn, row["target"], row["period_end"]),
             entries=_entries(conn, d.outbox_id == row["id"]),
         )
+    # A notice, or a webhook that carries its own body (a source's health changed).
     return OutboxMessage(**common, subject=row["subject"], body=row["body"])
 
 

@@ -81,8 +81,8 @@ def _status(row: Any) -> OutboxStatus:
         title = f"{row['target']} for {row['period_end']:%Y-%m-%d %H:%M} UTC"
     elif row["kind"] == "notice":
         title = row["subject"] or ""
-    else:
-        title = row["title"] or ""
+    else:  # an item's webhook shows the item; one with its own body, its subject
+        title = row["title"] or row["subject"] or ""
     return OutboxStatus(
         id=row["id"],
         kind=row["kind"],

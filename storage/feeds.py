@@ -14,10 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from storage import health
 from storage.dialect import insert_or_ignore
 from storage.errors import FeedNotFoundError
 from storage.records import FeedDefinition, FeedForUpdate, FeedStatus
-from storage.tables import feeds, items
+from storage.tables import feed_health, feeds, items
 
 _CONFIG = ("url", "name", "label", "language", "country", "enabled")
 # What a poll learnt about the old URL and must not carry to a new one.
@@ -128,8 +129,9 @@ def release(conn: Connection, feed_id: str) -> None:
 
 
 def statuses(conn: Connection) -> list[FeedStatus]:
-    """Health of every configured feed with its item count, in one query."""
-    f = feeds.c
+    """Health of every configured feed with its item count and its cadence (one query,
+    then one short indexed query a feed for its cadence)."""
+    f, h = feeds.c, feed_health.c
     counts = (
         sa.select(items.c.feed_id, sa.func.count().label("items"))
         .group_by(items.c.feed_id)
@@ -149,9 +151,26 @@ def statuses(conn: Connection) -> list[FeedStatus]:
             f.last_error_at,
             f.consecutive_failures,
             f.next_poll_at,
+            sa.func.coalesce(h.state, "ok").label("health"),
+            h.since.label("health_since"),
         )
-        .select_from(feeds.outerjoin(counts, counts.c.feed_id == f.id))
+        .select_from(
+            feeds.outerjoin(counts, counts.c.feed_id == f.id).outerjoin(
+                feed_health, h.feed_id == f.id
+            )
+        )
         .where(f.configured.is_(True))
         .order_by(f.id)
     )
-    return [FeedStatus(**row._asdict()) for row in conn.execute(stmt)]
+    found = []
+    for row in conn.execute(stmt).all():
+        times = health.new_item_times(conn, row.id)
+        gap = health.usual_gap(times)
+        found.append(
+            FeedStatus(
+                **row._asdict(),
+                usual_gap_seconds=gap.total_seconds() if gap is not None else None,
+                last_new_item_at=times[0] if times else None,
+            )
+        )
+    return found

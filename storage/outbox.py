@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from storage import dialect
 from storage.errors import MessageNotFoundError, NaiveDatetimeError
-from storage.records import Route
+from storage.records import NewMessage, Route
 from storage.tables import digest_entries, endpoints, outbox
 from storage.text import clean, cut_error
 
@@ -118,6 +118,38 @@ def add_notice(
         "dedup_key": clean(dedup_key),
     }
     return _insert_new(conn, outbox, ["dedup_key"], [_pending(row, now)]) == 1
+
+
+def add_messages(conn: Connection, messages: Sequence[NewMessage], now: datetime) -> int:
+    """Create each of ``messages`` unless its ``dedup_key`` exists; how many were created.
+
+    A webhook message carries its own body (no item) and, like an item's, is created
+    ``disabled`` when its endpoint is.
+    """
+    webhooks = {clean(m.target) for m in messages if m.kind == "webhook"}
+    reasons = disabled_reasons(conn, webhooks) if webhooks else {}
+    created = 0
+    for m in messages:
+        if m.kind not in ("webhook", "notice"):
+            raise ValueError(f"a {m.kind!r} message cannot be added by itself: webhook or notice")
+        target = clean(m.target)
+        row = _pending(
+            {
+                "kind": m.kind,
+                "target": target,
+                "event": clean(m.event),
+                "subject": clean(m.subject),
+                "body": clean(m.body),
+                "dedup_key": clean(m.dedup_key),
+            },
+            now,
+        )
+        if target in reasons and m.kind == "webhook":
+            row.update(state="disabled", last_error=reasons[target])
+        else:
+            row["last_error"] = None
+        created += _insert_new(conn, outbox, ["dedup_key"], [row])
+    return created
 
 
 def mark_sent(conn: Connection, outbox_id: int, now: datetime) -> None:

@@ -117,6 +117,10 @@ class FeedStatus:
     last_error_at: datetime | None
     consecutive_failures: int
     next_poll_at: datetime | None
+    health: str = "ok"  # "ok" | "failing" | "silent", as last decided (FeedHealth)
+    health_since: datetime | None = None
+    usual_gap_seconds: float | None = None  # None until the cadence is known
+    last_new_item_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -222,3 +226,75 @@ class OutboxStatus:
     last_error: str | None
     sent_at: datetime | None
     title: str  # the item's title, the notice's subject, or the digest and its period
+
+
+# --- source health -------------------------------------------------------------------
+
+HEALTH_STATES = ("ok", "failing", "silent")
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """What a health check needs to know about one enabled, configured feed.
+
+    ``state``, ``since`` and ``transitions`` are the health as last recorded (``ok``,
+    None and 0 for a feed never judged). ``new_item_times`` are the distinct times a
+    poll stored new items, newest first (a few dozen at most): the cadence is learnt
+    from them. ``failing_since`` is when the current run of failed polls began.
+    """
+
+    id: str
+    name: str
+    label: str
+    url: str
+    consecutive_failures: int
+    last_error: str | None
+    last_success_at: datetime | None
+    failing_since: datetime | None
+    new_item_times: tuple[datetime, ...]
+    state: str = "ok"
+    since: datetime | None = None
+    transitions: int = 0
+
+    @property
+    def last_new_item_at(self) -> datetime | None:
+        return self.new_item_times[0] if self.new_item_times else None
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """An outbox message that is not an item's route: an operator notice (``kind``
+    "notice", target "operator") or a webhook carrying its own ``body`` (``kind``
+    "webhook", target the webhook id), created once per ``dedup_key``."""
+
+    kind: str
+    target: str
+    event: str  # "source.failing"...
+    dedup_key: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class HealthChange:
+    """A feed's health moves to ``state`` from the health read with ``transitions``
+    changes; recorded, with its ``messages``, only if nobody recorded another since."""
+
+    feed_id: str
+    transitions: int  # as read; the row must still say this
+    state: str
+    since: datetime
+    messages: tuple[NewMessage, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A configured, enabled feed that is failing or silent, for digests and status."""
+
+    feed_id: str
+    name: str
+    label: str
+    state: str  # "failing" | "silent"
+    since: datetime
+    consecutive_failures: int
+    last_error: str | None

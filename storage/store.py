@@ -16,7 +16,7 @@ from types import TracebackType
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage import claims, deliveries, feeds, items, outbox, polls
+from storage import claims, deliveries, feeds, health, items, outbox, polls
 from storage import matches as match_rows
 from storage.engine import WRITE, display_url, make_engine
 from storage.errors import ItemNotFoundError, StorageError, describe_cause, storage_errors
@@ -26,7 +26,9 @@ from storage.records import (
     DigestEntry,
     FeedDefinition,
     FeedForUpdate,
+    FeedHealth,
     FeedStatus,
+    HealthChange,
     MatchRecord,
     NewItem,
     NewItemIds,
@@ -35,6 +37,7 @@ from storage.records import (
     PollFailed,
     PollSucceeded,
     Route,
+    SourceProblem,
     StoredItem,
 )
 
@@ -149,6 +152,26 @@ class Store:
         """Forget fetch_log rows of polls started before ``before``; returns how many."""
         with storage_errors("prune the fetch log"), self._writer.begin() as conn:
             return polls.prune_log(conn, before)
+
+    # -- source health -------------------------------------------------------------
+
+    def feed_health(self, feed_ids: Sequence[str] | None = None) -> list[FeedHealth]:
+        """What a health check needs about each enabled, configured feed (of
+        ``feed_ids`` if given), by id."""
+        with storage_errors("read feed health"), self._engine.connect() as conn:
+            return health.read(conn, feed_ids)
+
+    def record_health(self, change: HealthChange, now: datetime) -> bool:
+        """Record a change of a feed's health and create its messages, in one
+        transaction, unless its health changed since it was read; True if recorded."""
+        operation = f"record the health of feed {change.feed_id!r}"
+        with storage_errors(operation), self._writer.begin() as conn:
+            return health.record(conn, change, now)
+
+    def source_problems(self) -> list[SourceProblem]:
+        """Enabled, configured feeds now failing or silent: failing first, then oldest."""
+        with storage_errors("read source problems"), self._engine.connect() as conn:
+            return health.problems(conn)
 
     # -- items -------------------------------------------------------------------
 

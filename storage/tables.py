@@ -124,6 +124,8 @@ items = sa.Table(
     sa.Column("fetched_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("feed_id", "identity"),
     sa.Index(None, "fetched_at", "id"),
+    # A feed's newest fetch times (its cadence, its last new item) without a sort.
+    sa.Index(None, "feed_id", "fetched_at"),
     # A hash index has no btree row-size limit, so a hostile 10 KB link still inserts.
     sa.Index(None, "url", postgresql_using="hash"),
 )
@@ -163,6 +165,20 @@ matches = sa.Table(
     sa.CheckConstraint("kind IN ('topic', 'person')", name="ck_matches_kind"),
     sa.CheckConstraint("severity IN ('urgent', 'digest')", name="ck_matches_severity"),
     sa.CheckConstraint("source IN ('poll', 'rematch')", name="ck_matches_source"),
+)
+
+# A feed's health as last decided (``ok``, ``failing``, ``silent``) and since when; no
+# row is ``ok``. ``transitions`` counts changes: a change is recorded only if the count
+# is still the one its decision read, so two checkers never both announce it.
+feed_health = sa.Table(
+    "feed_health",
+    metadata,
+    sa.Column("feed_id", sa.Text, sa.ForeignKey("feeds.id"), primary_key=True),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("transitions", sa.Integer, nullable=False, server_default="0"),
+    sa.CheckConstraint("state IN ('ok', 'failing', 'silent')", name="ck_feed_health_state"),
 )
 
 # --- the delivery outbox -------------------------------------------------------------
