@@ -104,6 +104,15 @@ class Dispatcher:
         self._crash_at = crash_at
         self._parallel = asyncio.Semaphore(PARALLEL)
 
+    def use(
+        self, settings: AlertSettings, topic_names: Mapping[str, str], mail: MailSending | None
+    ) -> None:
+        """Sends the next messages with these settings (feeds.yaml changed); messages
+        being sent finish with the old ones."""
+        self._settings = settings
+        self._topic_names = topic_names
+        self._mail = mail
+
     async def dispatch_due(
         self, kinds: Sequence[str] = ("webhook", "notice", "digest")
     ) -> DispatchReport:

@@ -97,6 +97,11 @@ class Alerting:
     def router(self, matches: tuple[MatchRecord, ...]) -> tuple[Route, ...]:
         return routing.routes(matches, self.settings)
 
+    def update(self, dispatcher: Dispatcher) -> None:
+        """Hands these settings to a running dispatcher (feeds.yaml changed)."""
+        smtp = self.settings.smtp
+        dispatcher.use(self.settings, self.topic_names, SmtpSender(smtp) if smtp else None)
+
     @asynccontextmanager
     async def dispatcher(
         self,

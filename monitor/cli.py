@@ -25,7 +25,8 @@ from monitor.config import Config, load_config
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.pipeline import PollReport
 from monitor.rules import build_matcher
-from storage import FeedDefinition, Store
+from monitor.runtime import Rules, feed_definitions
+from storage import Store
 from storage.errors import StorageError
 from storage.records import OUTBOX_STATES
 
@@ -130,21 +131,6 @@ def parse_since(text: str | None, option: str = "--since") -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def feed_definitions(config: Config) -> list[FeedDefinition]:
-    return [
-        FeedDefinition(
-            id=f.id,
-            url=f.url,
-            name=f.name,
-            label=f.label.value,
-            language=f.language,
-            country=f.country,
-            enabled=f.enabled,
-        )  # fmt: skip
-        for f in config.feeds
-    ]
-
-
 def open_store(environ: Mapping[str, str], config: Config | None) -> Store:
     store = Store.open(environ.get("MONITOR_DATABASE_URL") or DEFAULT_DATABASE_URL)
     if config is not None:
@@ -212,13 +198,15 @@ def dispatch_options(environ: Mapping[str, str]) -> dict[str, Any]:
 def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
     from monitor.service import run_service
 
-    matcher = build_matcher(config)
-    alerting = Alerting(config, environ)
+    def load(current: Config | None = None) -> Rules:
+        fresh = current or load_config(config.path, environ)
+        return Rules(fresh, build_matcher(fresh), Alerting(fresh, environ))
+
+    rules = load(config)
 
     async def run() -> None:
-        async with alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
-            await run_service(config, store, matcher, utcnow, router=alerting.router,
-                              dispatcher=d)  # fmt: skip
+        async with rules.alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
+            await run_service(rules, store, utcnow, dispatcher=d, reload=load)
 
     with open_store(environ, config) as store:
         asyncio.run(run())

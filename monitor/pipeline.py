@@ -146,6 +146,12 @@ class Pipeline:
         # parser (241 MB at 1,000 feeds, gigabytes with large feeds).
         self._slots = asyncio.Semaphore(max_in_flight)
 
+    def use(self, matcher: Matcher, router: Router | None) -> None:
+        """Match and route the next items with these (feeds.yaml changed); polls in
+        flight finish with what they started with."""
+        self._matcher = matcher
+        self._router = router or _no_routes
+
     async def poll_many(self, feeds: Sequence[FeedSettings]) -> list[PollReport]:
         """Polls feeds concurrently (the fetcher bounds concurrency per host and overall)."""
         return list(await asyncio.gather(*(self.poll_leased(f) for f in feeds)))

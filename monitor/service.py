@@ -21,6 +21,7 @@ from monitor.match import Matcher
 from monitor.model import FeedSettings
 from monitor.parse import ParserPool
 from monitor.pipeline import Pipeline, PollReport, Router
+from monitor.runtime import ConfigWatch, Rules, feed_definitions
 from monitor.scheduler import APSchedulerPolls
 from storage import Store
 
@@ -117,25 +118,28 @@ async def poll_once(
 
 
 async def run_service(
-    config: Config,
+    rules: Rules,
     store: Store,
-    matcher: Matcher,
     clock: Callable[[], datetime],
     stop: asyncio.Event | None = None,
     *,
-    router: Router | None = None,
     dispatcher: Dispatcher | None = None,
+    reload: Callable[[], Rules] | None = None,
 ) -> None:
     """``monitor run``: polls due feeds and sends alerts until SIGTERM/SIGINT (or
-    ``stop``) arrives."""
+    ``stop``) arrives. With ``reload`` (which loads feeds.yaml again, raising
+    ``ConfigError`` when it is invalid), a changed file is applied while running."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    config = rules.config
     feeds = {f.id: f for f in config.feeds}
     log.info("starting", extra={"fields": {"feeds": len(feeds), "config": str(config.path)}})
     try:
-        async with pipeline_for(config, store, matcher, clock, router) as pipeline:
+        async with pipeline_for(
+            config, store, rules.matcher, clock, rules.alerting.router
+        ) as pipeline:
             wake = asyncio.Event()
 
             async def poll(feed_id: str) -> PollReport | None:
@@ -145,10 +149,23 @@ async def run_service(
                     wake.set()
                 return report
 
+            def apply(new: Rules) -> None:
+                # Storage first: a feed removed from the file stops being due, a new one
+                # is due at once (it has never been polled).
+                store.sync_feeds(feed_definitions(new.config), clock())
+                feeds.clear()
+                feeds.update((f.id, f) for f in new.config.feeds)
+                pipeline.use(new.matcher, new.alerting.router)
+                if dispatcher is not None:
+                    new.alerting.update(dispatcher)
+
             scheduler = APSchedulerPolls(due=store.due_feeds, poll=poll, clock=clock)
             tasks = [asyncio.create_task(housekeeping(store, clock, stop))]
             if dispatcher is not None:
                 tasks.append(asyncio.create_task(alert_loop(dispatcher, stop, wake, clock)))
+            if reload is not None:
+                watch = ConfigWatch(config.path, reload, apply, config)
+                tasks.append(asyncio.create_task(watch.run(stop)))
             try:
                 await scheduler.run(stop)
             finally:
