@@ -16,7 +16,7 @@ arguments, or import ``monitor``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from email.message import EmailMessage
@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from alerts.mail import new_message, plain_text, render, safe_html, set_body
 from alerts.settings import DigestSettings, SmtpSettings
-from storage.records import DigestEntry, MatchRecord, OutboxMessage
+from storage.records import DigestEntry, MatchRecord, OutboxMessage, SourceProblem
 
 __all__ = ["LABELS", "compose_digest", "compose_notice"]
 
@@ -42,6 +42,7 @@ LABELS = {
     "other": "other",
 }
 SUMMARY_CHARS = 600  # a digest is an index to the reports, not a copy of them
+SOURCES_SHOWN = 15  # the footer stays short; `monitor status` has the rest
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
@@ -72,6 +73,16 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class _SourceLine:
+    """A broken or silent source as the digest's footer shows it."""
+
+    name: str
+    label: str
+    state: str  # "failing since 12 Jul 2025 09:30 (5 failed polls)"
+    error: str | None
+
+
+@dataclass(frozen=True)
 class _Section:
     name: str
     entries: tuple[_Entry, ...]
@@ -84,9 +95,14 @@ def compose_digest(
     *,
     now: datetime,
     topic_names: Mapping[str, str],
+    sources: Sequence[SourceProblem] = (),
 ) -> EmailMessage | None:
     """The e-mail for one digest period, or None when nothing matched and the digest
-    does not send "nothing new" messages."""
+    does not send "nothing new" messages.
+
+    ``sources`` are the feeds failing or silent now: the digest ends with them, so
+    that readers know which sources the reports above may be missing.
+    """
     zone = ZoneInfo(digest.timezone)
     stories = _stories(message.entries, zone)
     topics = _topic_sections(stories, digest, topic_names)
@@ -114,6 +130,8 @@ def compose_digest(
         "nothing_new": digest.nothing_new,
         "timezone": digest.timezone,
         "digest_id": digest.id,
+        "sources": [_source_line(p, zone) for p in sources[:SOURCES_SHOWN]],
+        "sources_more": max(0, len(sources) - SOURCES_SHOWN),
     }
     msg = new_message(
         message_id=message.message_id, sender=smtp.sender, to=digest.to, subject=subject, now=now
@@ -235,6 +253,18 @@ def _source(entry: DigestEntry) -> _Source:
     item = entry.item
     label = LABELS.get(item.feed_label, item.feed_label.replace("_", " "))
     return _Source(_line(item.feed_name) or item.feed_id, label)
+
+
+def _source_line(problem: SourceProblem, zone: tzinfo) -> _SourceLine:
+    since = _moment(problem.since.astimezone(zone))
+    if problem.state == "failing":
+        polls = problem.consecutive_failures
+        state = f"failing since {since} ({polls} failed poll{'' if polls == 1 else 's'})"
+    else:
+        state = f"silent since {since} (nothing new)"
+    label = LABELS.get(problem.label, problem.label.replace("_", " "))
+    error = _line(problem.last_error)[:200] if problem.last_error else None
+    return _SourceLine(_line(problem.name) or problem.feed_id, label, state, error)
 
 
 def _line(value: str) -> str:

@@ -174,7 +174,8 @@ class Dispatcher:
             message_id="<preview@monitor.invalid>", attempts=0, created_at=now,
             period_end=period, entries=self._store.preview_digest(digest.id, period),
         )  # fmt: skip
-        return compose_digest(message, digest, smtp, now=now, topic_names=self._topic_names)
+        return compose_digest(message, digest, smtp, now=now, topic_names=self._topic_names,
+                              sources=self._store.source_problems())
 
     async def _deliver(self, message: OutboxMessage) -> DispatchReport:
         report = DispatchReport()
@@ -223,7 +224,8 @@ class Dispatcher:
                     f"digest {message.target!r} is no longer in the configuration"
                 )
             email = compose_digest(
-                message, digest, smtp, now=now, topic_names=self._topic_names
+                message, digest, smtp, now=now, topic_names=self._topic_names,
+                sources=self._store.source_problems(),  # the footer: sources not reporting
             )
         elif settings.operator is None:
             raise PermanentDeliveryError("no operator address (alerts.operator) is configured")

@@ -40,9 +40,13 @@ _DROP_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript"})
 
 
 def webhook_body(message: OutboxMessage) -> bytes:
-    """The body of a ``match.created`` webhook for ``message`` (kind "webhook")."""
+    """The body of the webhook ``message``: a ``match.created`` alert built from its
+    item, or, for a message without an item (a source's health changed), the body
+    stored when the message was created (``alerts.sources``)."""
     if message.item is None:
-        raise ValueError(f"outbox message {message.id} is not a webhook: it has no item")
+        if message.body is None:
+            raise ValueError(f"outbox message {message.id} has neither an item nor a body")
+        return message.body.encode("utf-8")
     matches = _ordered(message.matches)
     severity = "urgent" if any(m.severity == "urgent" for m in matches) else "digest"
     body: dict[str, Any] = {

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alerts.settings import AlertSettings, DigestSettings
+from alerts.settings import MATCH_EVENT, AlertSettings, DigestSettings
 from storage import MatchRecord, Route
 
 
 def routes(matches: Sequence[MatchRecord], settings: AlertSettings) -> tuple[Route, ...]:
     """The deliveries an item with these matches needs (none when it matched nothing).
 
-    A webhook of severity ``urgent`` takes items with at least one urgent match; one of
+    A webhook takes items only if its ``events`` include ``match.created``; then, one
+    of severity ``urgent`` takes items with at least one urgent match; one of
     severity ``all`` takes every matched item. A digest takes an item when one of its
     topics or people is among those the digest reports (urgent items too: the digest is
     the day's record, the webhook only the alarm).
@@ -26,7 +27,8 @@ def routes(matches: Sequence[MatchRecord], settings: AlertSettings) -> tuple[Rou
     found = [
         Route("webhook", hook.id)
         for hook in settings.webhooks
-        if hook.severity == "all" or urgent
+        # An endpoint that asked only for source events (an operator's) gets no items.
+        if MATCH_EVENT in hook.events and (hook.severity == "all" or urgent)
     ]
     found += [Route("digest", d.id) for d in settings.digests if admits(d, matches)]
     return tuple(found)

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
+MATCH_EVENT = "match.created"
+# A source's health changed: broken (N failed polls in a row), silent (nothing new far
+# beyond its usual cadence), or back to normal.
+SOURCE_EVENTS = ("source.failing", "source.silent", "source.recovered")
+WEBHOOK_EVENTS = (MATCH_EVENT, *SOURCE_EVENTS)
+
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -47,13 +53,15 @@ class WebhookSettings:
     secrets: tuple[str, ...]  # "whsec_<base64>"; more than one while rotating
     severity: str = "urgent"  # "urgent" | "all"
     timeout: float = 15.0
+    events: tuple[str, ...] = (MATCH_EVENT,)  # of WEBHOOK_EVENTS; patterns already expanded
 
 
 @dataclass(frozen=True)
 class AlertSettings:
     """Everything alerting is configured with; empty when feeds.yaml has no ``alerts``."""
 
-    operator: str | None = None  # e-mail address told of disabled endpoints, failures
+    operator: str | None = None  # e-mail address told of disabled endpoints, failures,
+    # and of sources that break, fall silent or recover
     smtp: SmtpSettings | None = None
     digests: tuple[DigestSettings, ...] = ()
     webhooks: tuple[WebhookSettings, ...] = ()

@@ -112,11 +112,18 @@ def test_severity_is_urgent_when_any_match_is(severities: tuple[str, ...], expec
     assert body["data"]["severity"] == expected
 
 
-def test_a_message_without_an_item_is_refused() -> None:
-    notice = webhook_message(kind="notice", subject="x", body="y", matches=())
+def test_a_message_without_an_item_or_a_body_is_refused() -> None:
+    notice = webhook_message(kind="notice", subject="x", body=None, matches=())
     notice = OutboxMessage(**{**notice.__dict__, "item": None})
-    with pytest.raises(ValueError, match="no item"):
+    with pytest.raises(ValueError, match="neither an item nor a body"):
         webhook_body(notice)
+
+
+def test_a_message_without_an_item_sends_its_stored_body_as_is() -> None:
+    stored = '{"type":"source.failing","data":{"feed":{"name":"هرانا"}}}'
+    message = webhook_message(event="source.failing", body=stored, matches=())
+    message = OutboxMessage(**{**message.__dict__, "item": None})
+    assert webhook_body(message) == stored.encode("utf-8")
 
 
 def test_a_naive_datetime_is_refused() -> None:

@@ -17,8 +17,8 @@ from storage.tables import feeds, items, metadata
 from tests.storage.factories import T0, at, feed, item, raw, succeeded, topic
 
 TABLES = {
-    "feeds", "items", "fetch_log", "matches", "outbox", "digest_entries", "endpoints", "feed_health",
-    "alembic_version",
+    "feeds", "items", "fetch_log", "matches", "outbox", "digest_entries", "endpoints",
+    "feed_health", "alembic_version",
 }  # fmt: skip
 
 
