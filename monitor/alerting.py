@@ -15,7 +15,13 @@ from typing import Any
 
 from alerts import routing
 from alerts.dispatch import Dispatcher
-from alerts.settings import AlertSettings, DigestSettings, SmtpSettings, WebhookSettings
+from alerts.settings import (
+    SOURCE_EVENTS,
+    AlertSettings,
+    DigestSettings,
+    SmtpSettings,
+    WebhookSettings,
+)
 from alerts.smtp import SmtpSender
 from alerts.webhook import WebhookSender, webhook_client
 from monitor.config import Config
@@ -75,7 +81,14 @@ def _webhook(hook: Mapping[str, Any], environ: Mapping[str, str]) -> WebhookSett
         # Several secrets, separated by spaces, while a receiver rotates its secret.
         secrets=tuple(secrets.split()),
         severity=hook["severity"],
+        events=_events(hook["events"]),
     )
+
+
+def _events(events: tuple[str, ...]) -> tuple[str, ...]:
+    """The events named, with ``source.*`` expanded, each once, in the order given."""
+    expanded = [e for name in events for e in (SOURCE_EVENTS if name == "source.*" else (name,))]
+    return tuple(dict.fromkeys(expanded))
 
 
 def _secret(name: str | None, environ: Mapping[str, str]) -> str | None:

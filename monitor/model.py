@@ -37,6 +37,15 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    """When a source counts as broken or silent (``health:`` in feeds.yaml)."""
+
+    failures: int = 3  # failed polls in a row before a feed is failing
+    silence: float = 4.0  # silent after this many usual gaps with nothing new...
+    min_silence: float = 2 * 86400.0  # ...and never sooner than this, in seconds
+
+
+@dataclass(frozen=True)
 class FeedSettings:
     """One configured feed, with defaults already applied."""
 

@@ -154,6 +154,27 @@ class Integer(Kind):
 
 
 @dataclass(frozen=True)
+class Number(Kind):
+    """A number from ``low`` to ``high`` inclusive, whole or not (read as a float)."""
+
+    low: float
+    high: float
+
+    def doc(self) -> str:
+        return "number"
+
+    def expected(self) -> str:
+        return f"a number from {self.low:g} to {self.high:g}"
+
+    def read(self, value: object) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.mismatch(value)
+        if not self.low <= value <= self.high:  # also refuses NaN
+            raise Invalid(f"must be from {self.low:g} to {self.high:g}; found {value:g}")
+        return float(value)
+
+
+@dataclass(frozen=True)
 class Version(Kind):
     """The schema version: only 1 exists."""
 

@@ -33,15 +33,21 @@ from monitor.config.kinds import (
     Integer,
     Kind,
     ListOf,
+    Number,
     Records,
     Section,
     Tag,
     Text,
     Version,
 )
-from monitor.model import HttpSettings, SourceLabel
+from monitor.model import HealthSettings, HttpSettings, SourceLabel
 
 _HTTP = HttpSettings()
+_HEALTH = HealthSettings()
+# What a webhook may ask for; "source.*" stands for every source event.
+WEBHOOK_EVENTS = (
+    "match.created", "source.failing", "source.silent", "source.recovered", "source.*",
+)  # fmt: skip
 MIN_INTERVAL = 30.0
 MAX_INTERVAL = 30 * 86400.0
 MAX_TIMEOUT = 300.0
@@ -150,6 +156,15 @@ SETTINGS: tuple[Setting, ...] = (
             help="Let a one-word alias (a surname alone) fire by itself."),
     Setting("people_files", ListOf(Text(), example="[people.csv]"), default=(),
             help="CSV files of more people, relative to this file's folder."),
+    # health
+    Setting("health", Section(),
+            help="When a source counts as broken or silent; every key is optional."),
+    Setting("health.failures", Integer(1, 1000), default=_HEALTH.failures,
+            help="Failed polls in a row before a feed is reported as failing."),
+    Setting("health.silence", Number(1, 1000), default=_HEALTH.silence,
+            help="A feed is silent when nothing new arrived for this many usual gaps."),
+    Setting("health.min_silence", Duration(), default=_HEALTH.min_silence,
+            help="Never silent sooner than this after the last new item, whatever the cadence."),
     # alerts
     Setting("alerts", Section(),
             help="Where alerts go; when absent nothing is sent."),
@@ -204,6 +219,10 @@ SETTINGS: tuple[Setting, ...] = (
             help="Environment variable holding the signing secret (Standard Webhooks)."),
     Setting("alerts.webhooks[].severity", Choice(("urgent", "all")), default="urgent",
             help="urgent: only urgent matches; all: every match."),
+    Setting("alerts.webhooks[].events",
+            ListOf(Choice(WEBHOOK_EVENTS), nonempty=True, example="[match.created, source.*]"),
+            default=("match.created",),
+            help="What the endpoint receives: matches, source health events, or both."),
 )
 
 BY_PATH: Mapping[str, Setting] = MappingProxyType({s.path: s for s in SETTINGS})

@@ -19,7 +19,7 @@ from typing import Any
 from monitor.config.located import Pos, Positions
 from monitor.config.rules import relative_to
 from monitor.config.schema import BY_PATH
-from monitor.model import FeedSettings, HttpSettings, SourceLabel
+from monitor.model import FeedSettings, HealthSettings, HttpSettings, SourceLabel
 
 SMTP_PORTS = MappingProxyType({"none": 25, "starttls": 587, "tls": 465})
 
@@ -43,6 +43,7 @@ class Config:
     alerts: Mapping[str, Any] | None
     positions: Positions = field(default_factory=Positions, repr=False, compare=False)
     file_people: tuple[Mapping[str, Any], ...] = ()  # from people_files; each has "source"
+    health: HealthSettings = HealthSettings()
 
     @property
     def all_people(self) -> tuple[Mapping[str, Any], ...]:
@@ -123,6 +124,15 @@ def build_config(clean: dict[str, Any], path: Path, positions: Positions) -> Con
         people_files=tuple(relative_to(path, p) for p in clean.get("people_files", [])),
         alerts=_alerts(clean["alerts"]) if "alerts" in clean else None,
         positions=positions,
+        health=_health(clean.get("health", {})),
+    )
+
+
+def _health(health: Mapping[str, Any]) -> HealthSettings:
+    return HealthSettings(
+        failures=_get(health, "health.failures"),
+        silence=_get(health, "health.silence"),
+        min_silence=_get(health, "health.min_silence"),
     )
 
 

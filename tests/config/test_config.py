@@ -69,7 +69,8 @@ def test_contract_example_loads_with_every_section() -> None:
                             "send_empty": True, "nothing_new": NOTHING_NEW}
     (hook,) = config.alerts["webhooks"]
     assert dict(hook) == {"id": "urgent", "url": None, "url_env": "URGENT_WEBHOOK_URL",
-                          "secret_env": "URGENT_WEBHOOK_SECRET", "severity": "urgent"}
+                          "secret_env": "URGENT_WEBHOOK_SECRET", "severity": "urgent",
+                          "events": ("match.created",)}
 
 
 def test_config_holds_names_of_secrets_never_their_values() -> None:
