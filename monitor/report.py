@@ -42,6 +42,12 @@ def status_json(feeds: Sequence[FeedStatus], deliveries: dict[str, int]) -> dict
                 "last_polled": _iso(f.last_polled_at),
                 "next_poll": _iso(f.next_poll_at),
                 "items": f.items,
+                # Source health (docs/configuration.md, "health"): as last decided.
+                "health": f.health,
+                "health_since": _iso(f.health_since) if f.health != "ok" else None,
+                "silent_since": _iso(f.health_since) if f.health == "silent" else None,
+                "usual_gap_seconds": _seconds(f.usual_gap_seconds),
+                "last_new_item": _iso(f.last_new_item_at),
             }
             for f in feeds
         ],
@@ -50,6 +56,31 @@ def status_json(feeds: Sequence[FeedStatus], deliveries: dict[str, int]) -> dict
 
 
 _UNITS = ((86400, "d"), (3600, "h"), (60, "m"), (1, "s"))
+
+
+def _seconds(value: float | None) -> int | None:
+    return round(value) if value is not None else None
+
+
+def _span(seconds: float) -> str:
+    """``2h``, ``45m``, ``3d``: a length in its largest whole unit."""
+    size, unit = next(((s, u) for s, u in _UNITS if seconds >= s), _UNITS[-1])
+    return f"{seconds / size:.0f}{unit}"
+
+
+def _state(f: FeedStatus, now: datetime) -> str:
+    """What STATE says: health first (failing, silent), then what the last poll did."""
+    if not f.enabled:
+        return "disabled"
+    if f.health == "failing":
+        return f"failing x{f.consecutive_failures}"
+    if f.health == "silent" and f.health_since is not None:
+        return f"silent for {_span((now - f.health_since).total_seconds())}"
+    if f.last_polled_at is None:
+        return "new"
+    if f.consecutive_failures:  # failed, but not often enough in a row to be failing
+        return f"error x{f.consecutive_failures}"
+    return "ok"
 
 
 def _age(value: datetime | None, now: datetime) -> str:
@@ -63,22 +94,16 @@ def _age(value: datetime | None, now: datetime) -> str:
 
 
 def status_text(feeds: Sequence[FeedStatus], deliveries: dict[str, int], now: datetime) -> str:
-    rows = [("FEED", "LABEL", "STATE", "ITEMS", "LAST SUCCESS", "NEXT POLL", "LAST ERROR")]
+    rows = [("FEED", "LABEL", "STATE", "USUAL GAP", "ITEMS", "LAST SUCCESS", "NEXT POLL",
+             "LAST ERROR")]  # fmt: skip
     for f in feeds:
-        if not f.enabled:
-            state = "disabled"
-        elif f.ok:
-            state = "ok"
-        elif f.last_polled_at is None:
-            state = "new"
-        else:
-            state = f"failing x{f.consecutive_failures}"
         error = (f.last_error or "") if not f.ok else ""
         rows.append(
             (
                 f.id,
                 f.label,
-                state,
+                _state(f, now),
+                _span(f.usual_gap_seconds) if f.usual_gap_seconds is not None else "-",
                 str(f.items),
                 _age(f.last_success_at, now),
                 ("due" if f.next_poll_at is None else _age(f.next_poll_at, now))
@@ -88,9 +113,10 @@ def status_text(feeds: Sequence[FeedStatus], deliveries: dict[str, int], now: da
             )
         )
     lines = _table(rows)
-    failing = sum(1 for f in feeds if f.enabled and not f.ok and f.last_polled_at is not None)
+    failing = sum(1 for f in feeds if f.enabled and f.health == "failing")
+    silent = sum(1 for f in feeds if f.enabled and f.health == "silent")
     lines.append("")
-    lines.append(f"{len(feeds)} feeds, {failing} failing")
+    lines.append(f"{len(feeds)} feeds, {failing} failing, {silent} silent")
     lines.append("deliveries: " + ", ".join(f"{k} {v}" for k, v in deliveries.items()))
     if deliveries.get("failed") or deliveries.get("disabled"):
         lines.append("  see `monitor deliveries list`; `monitor deliveries retry ID` resends one")
