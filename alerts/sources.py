@@ -125,37 +125,40 @@ def _subject(event: SourceEvent) -> str:
 
 def _notice(event: SourceEvent) -> str:
     label = LABELS.get(event.label, event.label)
-    lines = [f"Feed: {_one_line(event.name)} ({event.feed_id}, {label})", f"Address: {event.url}"]
+    lines = [f"Feed: {_one_line(event.name)} ({event.feed_id}, {label})"]
+    lines += [f"Address: {event.url}", ""]
     cadence = (
         f"New items usually arrive every {span(event.usual_gap.total_seconds())}."
         if event.usual_gap is not None
         else "Its usual cadence is not known yet."
     )
-    last_new = f"Last new item: {_when(event.last_new_item_at)}."
     if event.state == "failing":
-        text = [
+        lines += [
             f"The feed has failed {event.consecutive_failures} polls in a row, since"
             f" {_when(event.since)}.",
             f"Last error: {event.last_error or 'unknown'}",
             "",
             "It is still polled, less often while it fails (backoff), and you will be told",
-            "when it recovers. Reports it publishes meanwhile are fetched once it answers.",
+            "when it recovers. Reports published meanwhile are fetched when it answers",
+            "again, as long as the feed still lists them.",
+            "",
+            cadence,
         ]
     elif event.state == "silent":
-        text = [
-            f"Nothing new has arrived from the feed since {_when(event.since)}. {cadence}",
+        lines += [
+            f"Nothing new has arrived from the feed since {_when(event.since)}.",
+            cadence,
             "",
-            "The feed answers, but with nothing new: it may have moved, stopped being",
-            "updated, or be serving an old copy. Check the site and the address above.",
+            "A feed that stops bringing anything new may have moved, stopped being",
+            "updated, or be serving an old copy: check the site and the address above.",
         ]
     else:
-        was = (
-            f"failing since {_when(event.previous_since)}"
-            if event.previous == "failing"
-            else f"silent since {_when(event.previous_since)}"
-        )
-        text = [f"The feed is back to normal; it had been {was}.", "", last_new]
-    lines += ["", *text, "", cadence if event.state != "silent" else last_new]
+        was = "failing" if event.previous == "failing" else "silent"
+        lines += [
+            f"The feed is back to normal; it had been {was} since {_when(event.previous_since)}.",
+            f"Last new item: {_when(event.last_new_item_at)}.",
+            cadence,
+        ]
     lines += ["", "`monitor status` shows the health of every feed."]
     return "\n".join(lines) + "\n"
 
