@@ -35,7 +35,7 @@ from monitor.config.edit import (
 from monitor.config.kinds import did_you_mean
 from monitor.config.layout import LayoutError
 from monitor.config.unlisted import unlisted_feed
-from monitor.errors import FeedError
+from monitor.errors import FeedError, FetchError
 from monitor.feed_entries import (
     Refused,
     check_url,
@@ -207,8 +207,14 @@ def _probe(config: Config, url: str, timeout: float, *, discover: bool) -> Probe
         for line in feed_report.links_text(e.links, None):
             print(line, file=sys.stderr)
     except FeedError as e:
-        print(f"monitor: {url}: {e}", file=sys.stderr)
+        print(f"monitor: {_where(e, url)}", file=sys.stderr)
     return None
+
+
+def _where(error: FeedError, url: str) -> str:
+    """The error's message, with the address when the message does not name it (fetch
+    errors do; parse errors do not)."""
+    return str(error) if isinstance(error, FetchError | NotAFeed) else f"{url}: {error}"
 
 
 def cmd_remove(path: Path, environ: Mapping[str, str], feed_id: str) -> int:
@@ -257,7 +263,7 @@ def cmd_test(config: Config, environ: Mapping[str, str], target: str, as_json: b
             print(json.dumps(feed_report.test_json(feed, configured, None, [], str(e)),
                              ensure_ascii=False, indent=2))  # fmt: skip
         else:
-            print(f"monitor: {feed.url}: {e}", file=sys.stderr)
+            print(f"monitor: {_where(e, feed.url)}", file=sys.stderr)
             if isinstance(e, NotAFeed):
                 for line in feed_report.links_text(e.links, None):
                     print(line, file=sys.stderr)

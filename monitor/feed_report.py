@@ -113,9 +113,10 @@ def _alerts(verdict: Verdict, has_alerts: bool) -> str:
         return "    alerts: none (feeds.yaml has no alerts section)"
     parts = []
     if hooks:
-        parts.append("urgent webhook " + ", ".join(hooks))
+        parts.append(("webhooks " if len(hooks) > 1 else "webhook ") + ", ".join(hooks)
+                     + " (at once)")  # fmt: skip
     if digests:
-        parts.append("digest " + ", ".join(digests))
+        parts.append(("digests " if len(digests) > 1 else "digest ") + ", ".join(digests))
     return "    alerts: " + ("; ".join(parts) if parts else "none (no webhook or digest takes it)")
 
 

@@ -139,10 +139,10 @@ def _without(lines: _Lines, node: Node) -> tuple[int, str]:
     start = node.start_mark.index - lines.starts[number]
     end = node.end_mark.index - lines.starts[number]
     rest = line[end:]
-    body = rest.rstrip("\r\n")
-    ending = rest[len(body):]
     head = line[:start].rstrip()
-    return number, head + (" " + body.lstrip() if body.strip() else "") + ending
+    if rest.strip() and not rest[0].isspace():
+        rest = " " + rest  # "feeds: []# c" -> "feeds: # c", not the key "feeds:# c"
+    return number, head + rest
 
 
 def _dash(item: Node, text: str) -> int:
