@@ -53,3 +53,12 @@ def test_routes(matches: tuple[MatchRecord, ...], expected: tuple[Route, ...]) -
 
 def test_no_alerts_configured_routes_nowhere() -> None:
     assert routes((URGENT_TOPIC,), AlertSettings()) == ()
+
+
+def test_an_endpoint_that_asked_only_for_source_events_gets_no_items() -> None:
+    ops = WebhookSettings("ops", "http://127.0.0.1/o", ("whsec_x",), severity="all",
+                          events=("source.failing", "source.silent", "source.recovered"))
+    both = WebhookSettings("both", "http://127.0.0.1/b", ("whsec_x",),
+                           events=("match.created", "source.failing"))  # fmt: skip
+    settings = AlertSettings(webhooks=(ops, both))
+    assert routes((URGENT_TOPIC,), settings) == (Route("webhook", "both"),)
