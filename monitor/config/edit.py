@@ -12,6 +12,7 @@ Must not: fetch, print or ask anything; choose ids or names (the caller does).
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shutil
@@ -41,6 +42,11 @@ class EditError(MonitorError):
     def __init__(self, message: str, problems: Sequence[ConfigProblem] = ()) -> None:
         super().__init__(message)
         self.problems = tuple(problems)
+
+
+class WriteError(MonitorError):
+    """The file could not be written (permissions, a read-only mount): a runtime failure,
+    not a refusal."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,10 @@ def write_checked(
     alone. ``before`` is the file as read: if it changed since, nothing is written."""
     target = path.resolve()  # through a symlink: replace the file, not the link
     data = ((BOM if bom else "") + text).encode("utf-8")
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise WriteError(f"cannot write beside {path}: {e.strerror or e}") from e
     temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -210,10 +219,28 @@ def write_checked(
             raise EditError(f"the change did not come out as intended ({wrong})")
         if target.read_bytes() != before:
             raise EditError(f"{path} was changed by someone else meanwhile; run the command again")
-        os.replace(temporary, target)
+        _replace(temporary, target, data)
         return config
+    except OSError as e:
+        raise WriteError(f"cannot write {path}: {e.strerror or e}") from e
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _replace(temporary: Path, target: Path, data: bytes) -> None:
+    """Move the checked file into place; where the file itself is a mount point (a
+    container's single-file bind mount: EBUSY) or on another device, write it in place
+    instead, which is not atomic but is the same checked bytes."""
+    try:
+        os.replace(temporary, target)
+    except OSError as e:
+        if e.errno not in (errno.EBUSY, errno.EXDEV):
+            raise
+        with target.open("r+b") as out:
+            out.write(data)
+            out.truncate()
+            out.flush()
+            os.fsync(out.fileno())
 
 
 def _relocate(problem: ConfigProblem, temporary: Path, path: Path) -> ConfigProblem:
@@ -225,6 +252,7 @@ def _relocate(problem: ConfigProblem, temporary: Path, path: Path) -> ConfigProb
 __all__ = [
     "EditError",
     "Edited",
+    "WriteError",
     "LayoutError",
     "NewFeed",
     "append_feeds",

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import listparser
@@ -455,3 +458,19 @@ def test_a_hostile_opml_file_is_refused(
     assert "DOCTYPE declarations are refused" in capsys.readouterr().err
     assert cli.config.read_bytes() == before
 
+
+
+def test_a_real_process_asks_and_adds_on_yes(cli: Cli, feed_server: FeedServer) -> None:
+    feed_server.add_feed("/new.xml", rss("New", "One"))
+    out = subprocess.run(
+        [sys.executable, "-m", "monitor", "feeds", "add", feed_server.url("/new.xml"),
+         "--config", str(cli.config)],
+        env={**os.environ, **cli.env, "PYTHONPATH": str(REPO)}, input="y\n",
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "[y/N]" in out.stdout and 'added feed "new"' in out.stdout
+    assert load_config(cli.config).feed("new").name == "New"
+    test = cli.subprocess("feeds", "test", "new", "--json")
+    assert test.returncode == 0, test.stderr
+    assert json.loads(test.stdout)["items"] == 1

@@ -3,6 +3,8 @@ file), and the validated write that never replaces the file with an invalid one.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from monitor.config import load_config
 from monitor.config.edit import (
     EditError,
     NewFeed,
+    WriteError,
     append_feeds,
     read_text,
     remove_feed,
@@ -153,3 +156,38 @@ def test_a_symlinked_config_keeps_its_link_and_mode(tmp_path: Path) -> None:
                   check=lambda c: None)  # fmt: skip
     assert link.is_symlink() and "id: new" in real.read_text()
     assert real.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_bind_mounted_file_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A container's single-file bind mount cannot be replaced (EBUSY): the checked
+    # bytes are written into the file instead.
+    path = tmp_path / "feeds.yaml"
+    path.write_text("version: 1\nfeeds:\n", encoding="utf-8")
+    inode = path.stat().st_ino
+
+    def busy(src: object, dst: object) -> None:
+        raise OSError(errno.EBUSY, "Device or resource busy")
+
+    monkeypatch.setattr(os, "replace", busy)
+    raw, text, bom = read_text(path)
+    write_checked(path, raw, append_feeds(text, [NEW]).text, bom=bom, environ={},
+                  check=lambda c: None)  # fmt: skip
+    assert path.stat().st_ino == inode and "id: new" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feeds.yaml"]
+
+
+def test_a_failed_write_is_a_write_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text("version: 1\nfeeds:\n", encoding="utf-8")
+
+    def read_only(src: object, dst: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    raw, text, bom = read_text(path)
+    with pytest.raises(WriteError, match="cannot write .*Read-only file system"):
+        write_checked(path, raw, append_feeds(text, [NEW]).text, bom=bom, environ={},
+                      check=lambda c: None)  # fmt: skip
+    assert path.read_bytes() == raw
