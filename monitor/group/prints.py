@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.group.minhash import PERMUTATIONS, band_keys, signature
-from monitor.group.text import lead_words, shingles
+from monitor.group.text import lead_words, numbers, shingles
 from monitor.group.urlkey import url_key
 
 # How far apart two items may be published and still report one event (see decide).
@@ -38,7 +38,9 @@ class ItemPrint:
 
     ``published`` is the item's published time, or its fetch time when the feed gave
     none (the caller decides; without a time an item cannot join by ``same_event``).
-    ``topics`` are topic ids and ``people`` canonical names, as the matcher gave them.
+    ``topics`` are topic ids and ``people`` canonical names, as the matcher gave them,
+    less the ``officials``: people named for their role (a judge, a UN rapporteur, a
+    lawyer) who appear in many stories and so never make an event by themselves.
     """
 
     url_key: str | None
@@ -48,6 +50,8 @@ class ItemPrint:
     topics: frozenset[str]
     people: frozenset[str]
     published: datetime | None
+    officials: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()  # digit words of the compared text
 
     def dumps(self) -> str:
         """A compact JSON text for one database column (``loads`` reverses it)."""
@@ -59,6 +63,8 @@ class ItemPrint:
                 "n": self.shingle_count,
                 "t": sorted(self.topics),
                 "p": sorted(self.people),
+                "o": sorted(self.officials),
+                "#": sorted(self.numbers),
                 "d": self.published.isoformat() if self.published else None,
             },
             ensure_ascii=False,
@@ -78,6 +84,8 @@ class ItemPrint:
             topics=frozenset(data["t"]),
             people=frozenset(data["p"]),
             published=datetime.fromisoformat(data["d"]) if data["d"] else None,
+            officials=frozenset(data.get("o", ())),
+            numbers=frozenset(data.get("#", ())),
         )
 
 
@@ -99,9 +107,17 @@ def fingerprint(
     published: datetime | None,
     topics: Iterable[str],
     people: Iterable[str],
+    officials: Iterable[str] = (),
 ) -> ItemPrint:
-    """The print of one item. ``url`` should already be ``canonical_url``'d."""
-    shingle_set = shingles(lead_words(title, summary_html, content_html))
+    """The print of one item. ``url`` should already be ``canonical_url``'d.
+
+    ``officials`` may list any names (the whole set of officials on the watchlist):
+    only those among ``people`` are kept apart from them.
+    """
+    named = frozenset(people)
+    role = named & frozenset(officials)
+    words = lead_words(title, summary_html, content_html)
+    shingle_set = shingles(words)
     sig = signature(shingle_set)
     assert len(sig) in (0, PERMUTATIONS)
     return ItemPrint(
@@ -110,8 +126,10 @@ def fingerprint(
         shingle_count=len(shingle_set),
         bands=band_keys(sig),
         topics=frozenset(topics),
-        people=frozenset(people),
+        people=named - role,
         published=published,
+        officials=role,
+        numbers=numbers(words),
     )
 
 

@@ -1,7 +1,7 @@
 """What of an item's text is compared, and its word shingles.
 
-Owns ``lead_words`` (title plus the opening of the body, as normalised words) and
-``shingles``. The body is the content when the feed gives one, else the summary, and
+Owns ``lead_words`` (title plus the opening of the body, as normalised words),
+``shingles`` and ``numbers``. The body is the content when the feed gives one, else the summary, and
 only its first ``LEAD_WORDS`` words count: one feed gives a 55-word excerpt where a
 repost gives the whole article, and the opening is what both share. A Jaccard over
 whole texts would call those two different.
@@ -41,6 +41,11 @@ def lead_words(title: str, summary_html: str, content_html: str) -> list[str]:
     raw = plain(body).split()[: LEAD_WORDS * 2]
     words = normalise(" ".join(raw)).split()[:LEAD_WORDS]
     return normalise(plain(title)).split() + words
+
+
+def numbers(words: list[str]) -> frozenset[str]:
+    """The numbers among normalised words (Persian and Arabic digits are ASCII by now)."""
+    return frozenset(w for w in words if w.isdigit())
 
 
 def shingles(words: list[str], size: int = SHINGLE) -> set[str]:
