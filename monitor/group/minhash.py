@@ -17,8 +17,9 @@ LSH: ``BANDS`` bands of ``ROWS`` minima. Two items share a band key with probabi
 0.024 at 0.1 and 0.0006 at 0.03 (unrelated news: 0.00-0.11 on the dev pairs), so a
 near-duplicate is found by an indexed look-up of 24 keys and few unrelated items come
 back as candidates (bench/stories.py counts them). Four rows per band would halve the
-key count but find a J = 0.5 pair only 72% of the time. ``VERSION`` is in every key: change any constant here or in
-``text`` and old keys stop meeting new ones instead of meeting them wrongly.
+key count but find a J = 0.5 pair only 72% of the time. ``VERSION`` is in every key:
+change any constant here or in ``text`` and old keys stop meeting new ones instead of
+meeting them wrongly.
 Must not: do I/O or decide anything about stories.
 """
 
