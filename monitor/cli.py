@@ -23,6 +23,7 @@ from monitor import alert_commands, feed_commands, logs, report
 from monitor.alerting import Alerting
 from monitor.config import Config, load_config
 from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.health import check_health
 from monitor.pipeline import PollReport
 from monitor.rules import build_matcher
 from monitor.runtime import Rules, feed_definitions
@@ -160,6 +161,9 @@ def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str
 
     async def poll_and_dispatch() -> tuple[list[PollReport], DispatchReport]:
         reports = await poll_once(config, store, matcher, feeds, utcnow, alerting.router)
+        # Sources that started failing, fell silent or recovered are told in this run.
+        check_health(store, config.health, alerting.settings, utcnow(),
+                     feeds=[f.id for f in feeds])  # fmt: skip
         # Urgent alerts leave before the command exits, and retries that are due with them.
         async with alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
             return reports, await d.dispatch_due(("webhook", "notice"))

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from alerts.dispatch import Dispatcher
 from monitor.config import Config
 from monitor.fetch import Fetcher
+from monitor.health import check_health
 from monitor.match import Matcher
 from monitor.model import FeedSettings
 from monitor.parse import ParserPool
@@ -142,14 +143,26 @@ async def run_service(
         ) as pipeline:
             wake = asyncio.Event()
 
+            current = [rules]  # replaced on reload; health and alerts read the newest
+
             async def poll(feed_id: str) -> PollReport | None:
                 feed = feeds.get(feed_id)
                 report = await pipeline.poll_leased(feed) if feed else None
-                if report is not None and report.matched_items:
+                if report is None:
+                    return None
+                in_force = current[0]
+                try:  # a failing, silent or recovered source is told once, with the poll
+                    changed = check_health(store, in_force.config.health,
+                                           in_force.alerting.settings, clock(), feeds=[feed_id])
+                except Exception:  # never worth a poll: the next one checks again
+                    log.exception("health check failed", extra={"fields": {"feed": feed_id}})
+                    changed = []
+                if report.matched_items or changed:
                     wake.set()
                 return report
 
             def apply(new: Rules) -> None:
+                current[0] = new
                 # Storage first: a feed removed from the file stops being due, a new one
                 # is due at once (it has never been polled).
                 store.sync_feeds(feed_definitions(new.config), clock())
