@@ -13,7 +13,8 @@ Must not: match anything; it runs only for items that have a hit.
 from __future__ import annotations
 
 import re
-from itertools import compress, count
+from bisect import bisect_right
+from itertools import accumulate
 
 from monitor.match.model import MAX_EVIDENCE
 from monitor.match.text import Memo
@@ -48,24 +49,21 @@ def original(chunks: list[str], k0: int, w0: int, n0: int, k1: int, w1: int, n1:
 
 
 class TopicText:
-    """Maps character spans of the normalised text " c0 c1 ... " back to chunks."""
+    """Maps character spans of the matched text " " + "".join(pieces) back to chunks;
+    a piece is a chunk's normalised words, each followed by a space ("" for none)."""
 
-    def __init__(self, chunks: list[str], normalised: list[str], text: str) -> None:
+    def __init__(self, chunks: list[str], pieces: list[str], text: str) -> None:
         self.chunks = chunks
-        self.normalised = normalised
+        self.pieces = pieces
         self.text = text
-        # the same text with "\0" where one chunk ends and the next begins (spaces inside
-        # a chunk stay): offsets are the text's, and str.count finds the chunk in C
-        self.marked = "\0" + "\0".join(filter(None, normalised)) + "\0"
-        # n-th non-empty chunk -> its index (empty chunks take no room in the text)
-        self.index = list(compress(count(), normalised)) if "" in normalised else None
+        # where each chunk's piece starts in the text (after its leading space); a chunk
+        # with no words starts where the next does, so bisect passes over it
+        self.starts = list(accumulate(map(len, pieces), initial=1))
 
     def _where(self, pos: int) -> tuple[int, int, int]:
-        k = self.marked.count("\0", 0, pos) - 1
-        k = self.index[k] if self.index is not None else k
-        words = self.normalised[k]
-        start = self.marked.rfind("\0", 0, pos) + 1
-        return k, words.count(" ", 0, pos - start), words.count(" ") + 1
+        k = bisect_right(self.starts, pos) - 1
+        words = self.pieces[k]
+        return k, words.count(" ", 0, pos - self.starts[k]), words.count(" ")
 
     def span(self, start: int, end: int) -> tuple[int, str]:
         """(position, original text) of the normalised characters start..end."""

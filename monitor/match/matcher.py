@@ -2,18 +2,21 @@
 
 Per item: HTML is stripped from summary and content; title, summary and content are
 split on whitespace into chunks (with a separator chunk between them, so no phrase or
-name runs from the title into the summary); every chunk's normalised form and name
-skeleton comes from a memo. Then two passes of Aho-Corasick automata, one over the
-normalised text for every topic term, one over the skeletons for every name, and only
-the topics that a found term can trigger are evaluated. Nothing here is quadratic in
-the text or exponential in a query. Topics come first (in rule order), then people
-(in list order).
+name runs from the title into the summary). One memo look-up per chunk gives both of
+its matching forms: its normalised words for topics and its name skeleton for people
+(a look-up costs about as much as hashing the chunk, and news text repeats its chunks,
+so the Unicode work runs only on unseen ones; normalising the whole text at once in C
+costs more, since ``re`` and ``str.translate`` are slow per character on Persian).
+Then two passes of Aho-Corasick automata, one over the normalised text for every topic
+term, one over the skeletons for every name, and only the topics that a found term can
+trigger are evaluated. Nothing here is quadratic in the text or exponential in a query.
+Topics come first (in rule order), then people (in list order).
 Must not: do I/O or import the other stages; the memos are its only state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import chain
@@ -34,13 +37,15 @@ from monitor.match.model import (
 )
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
+from monitor.match.support import Support, compile_support, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, Memo, normalise, strip_html
-from monitor.match.topics import Found, Pred, compile_pred, positive_terms, trigger
+from monitor.match.topics import Found, Pred, compile_pred
 
 OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
 # per automaton key: its length, the terms it finds, the topics those terms trigger
 KeyEntry = tuple[int, tuple[int, ...], int]
+_FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 
@@ -49,7 +54,7 @@ _THIRD = itemgetter(2)
 class _Topic:
     rule: TopicRule
     pred: Pred
-    evidence_terms: tuple[int, ...]
+    support: Support
 
 
 class _Terms:
@@ -80,11 +85,14 @@ class _Terms:
             }
         )
 
-    def reducer(self) -> Memo[str]:
-        """A memo: chunk -> its normalised words, each word no key can use as OTHER.
+    def reducer(self) -> Callable[[str], str]:
+        """chunk -> its normalised words, each followed by a space ("" if it has none),
+        each word no key can use written OTHER.
 
         A word is kept when some key has it, or begins with a prefix term. The text the
         automaton reads gets about half as long; word counts (for NEAR) do not change.
+        The trailing space lets the matcher join chunks with "".join, and a chunk with
+        no words ("-", "...") take no room.
         """
         exact: set[str] = set()
         prefixes: set[str] = set()
@@ -100,13 +108,15 @@ class _Terms:
 
         def reduce(chunk: str) -> str:
             if chunk.isdigit() and chunk.isascii():  # a number: its own normal form
-                return chunk if kept(chunk) else OTHER
+                return (chunk if kept(chunk) else OTHER) + " "
             words = CHUNKS[chunk]
-            if " " not in words:  # one word (or none): the common case
-                return words if not words or kept(words) else OTHER
-            return " ".join(w if kept(w) else OTHER for w in words.split())
+            if not words:
+                return ""
+            if " " not in words:  # one word: the common case
+                return (words if kept(words) else OTHER) + " "
+            return "".join((w if kept(w) else OTHER) + " " for w in words.split())
 
-        return Memo(reduce, pinned={SEP: SEP})
+        return reduce
 
     def cost(self, tid: int) -> float:
         return self.costs[tid]
@@ -126,9 +136,19 @@ class Matcher:
         self._topics = topics
         # each key carries the bit mask of the topics its terms trigger
         self._automaton = terms.automaton(triggers)
-        self._reduced = terms.reducer()
         self._always = always  # bit mask of the topics evaluated for every item
         self._people = people
+        topic_form, name_form = terms.reducer(), people.skeleton_chunk
+        # chunk -> (its words for topics, its skeleton for names): one look-up for both
+        # Most chunks share a few values (a word no rule uses is ("_ ", "|")): one object
+        # each, which stays in the CPU cache when the matcher reads them back
+        shared: dict[tuple[str, str], tuple[str, str]] = {}
+
+        def forms(chunk: str) -> tuple[str, str]:
+            value = (topic_form(chunk), name_form(chunk))
+            return shared.setdefault(value, value) if len(shared) < 50_000 else value
+
+        self._forms: Memo[tuple[str, str]] = Memo(forms, pinned={SEP: (SEP + " ", name_form(SEP))})
 
     @classmethod
     def build(cls, topics: Sequence[TopicRule], people: Sequence[Person]) -> Matcher:
@@ -155,8 +175,8 @@ class Matcher:
                 problems.extend(RuleProblem("topic", index, "query", c, m) for c, m in e.problems)
                 continue
             position = len(compiled)
-            evidence = tuple(dict.fromkeys(positive_terms(node, terms.id)))
-            compiled.append(_Topic(rule, compile_pred(node, terms.id), evidence))
+            pred = compile_pred(node, terms.id)
+            compiled.append(_Topic(rule, pred, compile_support(node, terms.id)))
             needed = trigger(node, terms.id, terms.cost)
             if needed is None:
                 always |= 1 << position
@@ -175,23 +195,30 @@ class Matcher:
         if item.content:
             chunks.append(SEP)
             chunks += strip_html(item.content).split()
-        hits = self._match_topics(item, chunks)
-        found = self._people.find(chunks)
+        forms = list(map(self._forms.__getitem__, chunks))
+        hits = self._match_topics(item, chunks, forms)
+        candidates = self._people.candidates("".join(map(_SECOND, forms)))
+        if not candidates:
+            return tuple(hits)
+        found = self._people.confirm(chunks, list(map(_SECOND, forms)), candidates)
         for person in sorted(found):
             rule = self._people.people[person]
             evidence = pick([(p[0], original(chunks, *p)) for p in found[person]])
             hits.append(Hit("person", rule.name, rule.severity, evidence))
         return tuple(hits)
 
-    def _match_topics(self, item: MatchInput, chunks: list[str]) -> list[Hit]:
-        normalised = list(map(self._reduced.__getitem__, chunks))
-        text = " " + " ".join(filter(None, normalised)) + " "
+    def _match_topics(
+        self, item: MatchInput, chunks: list[str], forms: list[tuple[str, str]]
+    ) -> list[Hit]:
+        text = " " + "".join(map(_FIRST, forms))
         occurrences = list(self._automaton.find(text))
         # the terms present, collected at C speed: no Python step per occurrence
         present = set(chain.from_iterable(map(_SECOND, map(_SECOND, occurrences))))
         candidates = reduce(or_, map(_THIRD, map(_SECOND, occurrences)), self._always)
-        found = Found(item, text, present, occurrences)
         out: list[Hit] = []
+        if not candidates:
+            return out
+        found = Found(item, text, present, occurrences)
         where: TopicText | None = None
         said: dict[int, tuple[int, str]] = {}  # term -> its first occurrence, as written
         while candidates:
@@ -200,10 +227,11 @@ class Matcher:
             topic = self._topics[low.bit_length() - 1]
             if not topic.pred(found):
                 continue
-            where = where or TopicText(chunks, normalised, text)
-            for t in topic.evidence_terms:
-                if t in present and t not in said:
-                    said[t] = where.span(*found.spans(t)[0])
-            evidence = pick([said[t] for t in topic.evidence_terms if t in said])
+            where = where or TopicText(chunks, list(map(_FIRST, forms)), text)
+            terms = topic.support(found)
+            for t in terms:
+                if t not in said:
+                    said[t] = where.span(*found.first(t))
+            evidence = pick([said[t] for t in terms])  # pick drops repeats
             out.append(Hit("topic", topic.rule.id, topic.rule.severity, evidence))
         return out

@@ -96,10 +96,11 @@ class PeopleIndex:
         self.automaton: Automaton[tuple[Entry, ...]] = Automaton(
             {k: tuple(v) for k, v in entries.items()}
         )
-        self.skeletons: Memo[str] = Memo(self._skeleton_chunk, pinned={SEP: OTHER})
         self.words: Memo[ChunkWords] = Memo(self._chunk_words, limit=50_000)
 
     def _skeleton(self, word: str) -> str:
+        if word.isdigit():  # its own skeleton; kept out of skeleton()'s cache
+            return word if word in self._pieces else OTHER
         s = skeleton(word)
         if s in self._pieces:
             return s
@@ -108,11 +109,11 @@ class PeopleIndex:
             return s
         return OTHER
 
-    def _skeleton_chunk(self, chunk: str) -> str:
+    def skeleton_chunk(self, chunk: str) -> str:
         """A chunk's words as skeletons, joined; words no name has become OTHER, which
-        keeps the text the automaton reads short."""
-        if chunk.isdigit():
-            return OTHER  # no name has digits
+        keeps the text the automaton reads short. The matcher remembers the result."""
+        if chunk.isdigit() or chunk == SEP:
+            return OTHER  # no name has digits, nor runs from the title into the summary
         return "".join(self._skeleton(w) for w in people_words(chunk))
 
     def _chunk_words(self, chunk: str) -> ChunkWords:
@@ -120,13 +121,19 @@ class PeopleIndex:
         bounds = tuple(accumulate((len(self._skeleton(w)) for w in words), initial=0))
         return ChunkWords(tuple(fine(w) for w in words), bounds)
 
-    def find(self, chunks: list[str]) -> dict[int, list[Place]]:
-        """Person index -> where each confirmed mention is, in text order."""
-        zvals = list(map(self.skeletons.__getitem__, chunks))
-        candidates = list(self.automaton.find("".join(zvals)))
+    def candidates(self, text: str) -> list[tuple[int, tuple[Entry, ...]]]:
+        """Name keys in ``text``, the chunks' ``skeleton_chunk`` joined."""
+        return list(self.automaton.find(text))
+
+    def confirm(
+        self,
+        chunks: list[str],
+        zvals: list[str],
+        candidates: list[tuple[int, tuple[Entry, ...]]],
+    ) -> dict[int, list[Place]]:
+        """Person index -> where each confirmed mention is, in text order; ``zvals`` are
+        the chunks' ``skeleton_chunk``, ``candidates`` what the automaton found in them."""
         found: dict[int, list[Place]] = {}
-        if not candidates:
-            return found
         ends = list(accumulate(map(len, zvals)))
         for end, entries in candidates:
             for person, fines, arabic, length in entries:

@@ -9,18 +9,14 @@ term, so its cost is linear in the text whatever the query.
 NEAR: ``A NEAR/n B`` holds when some occurrence of A and some of B are at most n words
 apart, counted from the end of the first to the start of the second (adjacent words
 are 1 apart; overlapping occurrences 0). A NEAR result has the span covering both, so
-NEARs chain.
-
-Which topics to evaluate: ``trigger`` finds a set of terms of which at least one must
-occur for the query to hold (the cheapest such set among the AND operands). Only
-topics with a triggered term are evaluated, plus those with no such set (for example
-``lang:fa``), so a common word in one topic costs nothing in the others.
+NEARs chain. Which topics to evaluate, and which terms a hit stands on, is
+``monitor.match.support``.
 Must not: normalise text, touch the automaton or build hits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from monitor.match.model import MatchInput
 from monitor.match.query import And, InTitle, Meta, Near, Node, Not, Or, Term
@@ -61,6 +57,14 @@ class Found:
                 (end - entry[0] + 1, end) for end, entry in self.occurrences if term in entry[1]
             ]
         return got
+
+    def first(self, term: int) -> Span:
+        """The first occurrence of a term that is present."""
+        got = self._spans.get(term)
+        if got is not None:
+            return got[0]
+        end, entry = next(o for o in self.occurrences if term in o[1][1])
+        return end - entry[0] + 1, end
 
     def in_title(self, term: int) -> bool:
         # occurrences come in text order and never span the separator
@@ -220,36 +224,3 @@ def _all(preds: list[Pred]) -> Pred:
         return True
 
     return all_of
-
-
-def trigger(node: Node, ids: TermIds, cost: Callable[[int], float]) -> frozenset[int] | None:
-    """Terms of which one must occur for ``node`` to hold; None if there is no such set."""
-    if isinstance(node, Term):
-        return frozenset((ids(node),))
-    if isinstance(node, InTitle):
-        return trigger(node.child, ids, cost)
-    if isinstance(node, Meta | Not):
-        return None
-    if isinstance(node, Or):
-        union: set[int] = set()
-        for child in node.children:
-            got = trigger(child, ids, cost)
-            if got is None:
-                return None
-            union |= got
-        return frozenset(union)
-    children: Iterable[Node] = node.children if isinstance(node, And) else (node.left, node.right)
-    options = [t for t in (trigger(c, ids, cost) for c in children) if t is not None]
-    return min(options, key=lambda t: sum(map(cost, t)), default=None)
-
-
-def positive_terms(node: Node, ids: TermIds) -> list[int]:
-    """Terms that count as evidence: every term not under NOT, in query order."""
-    if isinstance(node, Term):
-        return [ids(node)]
-    if isinstance(node, InTitle):
-        return positive_terms(node.child, ids)
-    if isinstance(node, Meta | Not):
-        return []
-    children = node.children if isinstance(node, And | Or) else (node.left, node.right)
-    return [t for c in children for t in positive_terms(c, ids)]

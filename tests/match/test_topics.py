@@ -217,29 +217,6 @@ def test_content_is_matched_too() -> None:
     assert matcher("hanged").match(item)
 
 
-EVIDENCE = [
-    ('"sentenced to death"', "Behrouz was SENTENCED  to death.", ("SENTENCED to death",)),
-    ("اعدام", f"«اعدام{ZWNJ}ها» ادامه دارد", ("اعدام",)),
-    ("اعدام", "«اعدامها» ادامه دارد", ("اعدامها",)),
-    ("حکم", "حُكمَ صادر شد", ("حُكمَ",)),
-    ("(hanged OR executed) evin", "Executed in (Evin)... hanged", ("Executed", "Evin", "hanged")),
-    ("hanged -cancer", "hanged, hanged", ("hanged",)),
-    ("execut*", "executive order", ("executive",)),
-    ('"ghezel hesar"', "to Ghezel-Hesar.", ("Ghezel-Hesar",)),
-    ("a OR b OR c OR d OR e OR f", "f e d c b a", ("f", "e", "d", "c", "b")),
-    # chunks with no words ("—", "...") take no room in the matched text
-    ("hanged evin", "— ... hanged — in - (Evin) —", ("hanged", "Evin")),
-    ('"sentenced to death"', "-- Sentenced -- to death-row", ("Sentenced -- to death",)),
-    ("1988 massacre", "… 1988 … the massacre of 1988", ("1988", "massacre")),
-]
-
-
-@pytest.mark.parametrize(("query", "text", "evidence"), EVIDENCE)
-def test_evidence_is_the_original_text(query: str, text: str, evidence: tuple[str, ...]) -> None:
-    (hit,) = hits(query, text)
-    assert hit.evidence == evidence
-
-
 def test_topics_come_in_rule_order_with_their_severity() -> None:
     m = Matcher.build(
         [
