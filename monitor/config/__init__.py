@@ -6,12 +6,16 @@ with every problem found; ``Config``; and ``SETTINGS``, the schema as one table
 
 Inside, one module per step:
 
-    source.py     file -> YAML data with positions (the only module importing YAML)
+    source.py     file -> YAML data with positions (YAML is read here, and in layout.py)
     schema.py     the table of every key; kinds.py, formats.py, units.py: value kinds
     validate.py   data vs table: unknown, missing, mistyped, malformed keys
     rules.py      keys vs each other and the environment: uniqueness, references, env
     settings.py   clean data -> Config, defaults applied
     wording.py    how messages name places; located.py: positions and problems
+    scalars.py    where a character of a (folded) scalar was written
+    layout.py     where the feed entries sit in the text (for edits)
+    edit.py       comment-preserving edits of the file, validated before replacing it
+    unlisted.py   a feed not in the file, with the file's defaults (feeds test URL)
 
 Must not: hold configuration in module globals; settings travel as arguments.
 """
