@@ -26,6 +26,7 @@ Must not: do I/O or decide anything about stories.
 from __future__ import annotations
 
 import hashlib
+import operator
 import struct
 from collections.abc import Iterable, Sequence
 
@@ -64,4 +65,5 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard similarity: the share of equal minima (0.0 if either is empty)."""
     if not a or not b or len(a) != len(b):
         return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    equal: int = sum(map(operator.eq, a, b))  # map(eq): a third of a generator's time
+    return equal / len(a)

@@ -8,7 +8,7 @@ whole texts would call those two different.
 
 Text is compared after HTML is reduced to text (tags are word breaks, entities are
 characters, script and style bodies dropped) and after ``monitor.match.normalise``
-(case folding, Persian/Arabic letter forms, ZWNJ, digits), so markup, ``&nbsp;``,
+(case folding, Persian/Arabic letter forms, digits) with ZWNJ removed, so markup, ``&nbsp;``,
 ``ي``/``ی`` and ``اعدام‌ها``/``اعدامها`` differences do not count as edits.
 Must not: do I/O or know about stories; it only turns text into sets.
 """
@@ -23,6 +23,10 @@ from monitor.match import normalise
 LEAD_WORDS = 80  # body words compared after the title (measured: bench/story_pairs.py)
 SHINGLE = 3  # words per shingle
 
+# ZWNJ (and ZWSP typed for it) joins the parts of a Persian word; many texts drop it
+# (اعدام‌ها / اعدامها, قزل‌حصار / قزلحصار). The matcher splits there; here the parts are
+# joined, so both spellings are one word (a space instead of ZWNJ stays two words).
+_JOIN = str.maketrans({"\u200c": None, "\u200b": None})
 _DROP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^<>]*>")  # [^<>]: linear on "<<<<" with no ">"
 
@@ -38,9 +42,9 @@ def lead_words(title: str, summary_html: str, content_html: str) -> list[str]:
     """The normalised words of the title and the opening of the body."""
     body = content_html if content_html.strip() else summary_html
     # Cut the raw text before normalising it: an article can be long, its opening is not.
-    raw = plain(body).split()[: LEAD_WORDS * 2]
+    raw = plain(body).translate(_JOIN).split()[: LEAD_WORDS * 2]
     words = normalise(" ".join(raw)).split()[:LEAD_WORDS]
-    return normalise(plain(title)).split() + words
+    return normalise(plain(title).translate(_JOIN)).split() + words
 
 
 def numbers(words: list[str]) -> frozenset[str]:
