@@ -173,6 +173,7 @@ class Dispatcher:
             id=0, kind="digest", target=digest.id, event="digest",
             message_id="<preview@monitor.invalid>", attempts=0, created_at=now,
             period_end=period, entries=self._store.preview_digest(digest.id, period),
+            reports=self._store.preview_reports(digest.id, period),
         )  # fmt: skip
         return compose_digest(message, digest, smtp, now=now, topic_names=self._topic_names,
                               sources=self._store.source_problems())

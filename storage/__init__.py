@@ -1,5 +1,5 @@
-"""storage: the system of record (feeds, poll history, items, matches, the delivery
-outbox) behind one ``Store``.
+"""storage: the system of record (feeds, poll history, items, matches, stories, the
+delivery outbox) behind one ``Store``.
 
 It knows nothing of feeds.yaml, HTTP, parsing or email, and never imports
 ``monitor`` or ``alerts``. Callers pass and receive the typed records below. Errors
@@ -34,6 +34,15 @@ from storage.records import (
     StoredItem,
 )
 from storage.store import Store
+from storage.story_records import (
+    STORY_REASONS,
+    Grouper,
+    StoryCandidate,
+    StoryChoice,
+    StoryPrint,
+    StoryRecord,
+    StoryReport,
+)
 
 __all__ = [
     "MAX_IDENTITY",
@@ -60,5 +69,12 @@ __all__ = [
     "Store",
     "StorageError",
     "StoredItem",
+    "STORY_REASONS",
+    "Grouper",
+    "StoryCandidate",
+    "StoryChoice",
+    "StoryPrint",
+    "StoryRecord",
+    "StoryReport",
     "stored_identity",
 ]

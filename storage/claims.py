@@ -26,8 +26,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from storage import stories
 from storage.items import with_matches
-from storage.records import DigestEntry, OutboxMessage
+from storage.records import DigestEntry, OutboxMessage, StoredItem
 from storage.tables import digest_entries, items, outbox
 
 
@@ -67,18 +68,28 @@ def claim_due(
         return []
     loaded = conn.execute(sa.select(outbox).where(o.id.in_(claimed))).mappings()
     rows = {row["id"]: row for row in loaded}
-    return [_message(conn, rows[outbox_id]) for outbox_id in claimed]
+    return [_message(conn, rows[outbox_id], now) for outbox_id in claimed]
 
 
 def preview(conn: Connection, digest_id: str, period_end: datetime) -> tuple[DigestEntry, ...]:
     """The entries the message of ``digest_id`` for ``period_end`` would take now."""
+    return _entries(conn, _waiting(digest_id, period_end))
+
+
+def preview_reports(
+    conn: Connection, digest_id: str, period_end: datetime
+) -> tuple[StoredItem, ...]:
+    """The other reports of the stories of those entries (``OutboxMessage.reports``)."""
+    shown = sa.select(digest_entries.c.item_id).where(_waiting(digest_id, period_end))
+    return stories.reports(conn, shown, period_end)
+
+
+def _waiting(digest_id: str, period_end: datetime) -> sa.ColumnElement[bool]:
     d = digest_entries.c
-    return _entries(
-        conn, sa.and_(d.digest_id == digest_id, d.outbox_id.is_(None), d.created_at <= period_end)
-    )
+    return sa.and_(d.digest_id == digest_id, d.outbox_id.is_(None), d.created_at <= period_end)
 
 
-def _message(conn: Connection, row: Any) -> OutboxMessage:
+def _message(conn: Connection, row: Any, now: datetime) -> OutboxMessage:
     common: dict[str, Any] = {
         name: row[name]
         for name in ("id", "kind", "target", "event", "message_id", "attempts", "created_at")
@@ -87,7 +98,10 @@ def _message(conn: Connection, row: Any) -> OutboxMessage:
         loaded = with_matches(conn, items.c.id == row["item_id"])
         # The item cannot be missing: deleting it deletes this message (ON DELETE CASCADE).
         item, matches = loaded[0]
-        return OutboxMessage(**common, item=item, matches=matches)
+        # The story's other reports as known now (``also_reported_by``): a retry may
+        # list more of them than the first attempt did.
+        reports = stories.reports(conn, sa.select(sa.literal(item.id)), now)
+        return OutboxMessage(**common, item=item, matches=matches, reports=reports)
     if row["kind"] == "digest":
         d = digest_entries.c
         link = (
@@ -100,11 +114,14 @@ def _message(conn: Connection, row: Any) -> OutboxMessage:
             .values(outbox_id=row["id"])
         )
         conn.execute(link)
+        shown = sa.select(d.item_id).where(d.outbox_id == row["id"])
         return OutboxMessage(
             **common,
             period_end=row["period_end"],
             previous_period_end=_previous_period_end(conn, row["target"], row["period_end"]),
             entries=_entries(conn, d.outbox_id == row["id"]),
+            # Every source of each story, earlier reports included, up to the period end.
+            reports=stories.reports(conn, shown, row["period_end"]),
         )
     # A notice, or a webhook that carries its own body (a source's health changed).
     return OutboxMessage(**common, subject=row["subject"], body=row["body"])

@@ -42,6 +42,7 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
             i.language,
             feeds.c.name,
             feeds.c.country,
+            i.story_id,
             dialect.matched_pairs(conn, i.id),
         )
         .join_from(items, feeds, i.feed_id == feeds.c.id)
@@ -55,7 +56,7 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
     with conn.execution_options(yield_per=STREAM_ROWS).execute(stmt) as result:
         # Unpacked by name, not Row._asdict(): that was a large share of an export.
         for (item_id, feed_id, label, identity, title, url, summary, content, published,
-             fetched_at, language, feed_name, country, matched) in result:  # fmt: skip
+             fetched_at, language, feed_name, country, story_id, matched) in result:  # fmt: skip
             topics, people = _split(matched)
             yield StoredItem(
                 id=item_id,
@@ -73,6 +74,7 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
                 language=language,
                 topics=topics,
                 people=people,
+                story_id=story_id,
             )
 
 
@@ -111,6 +113,7 @@ def with_matches(
             i.published,
             i.fetched_at,
             i.language,
+            i.story_id,
         )
         .join_from(items, feeds, i.feed_id == feeds.c.id)
         .where(which)
@@ -135,6 +138,7 @@ def with_matches(
             language=row["language"],
             topics=tuple(sorted({r.key for r in records if r.kind == "topic"})),
             people=tuple(sorted({r.key for r in records if r.kind == "person"})),
+            story_id=row["story_id"],
         )
         loaded.append((stored, records))
     return loaded

@@ -29,7 +29,6 @@ from storage.records import NewMessage, Route
 from storage.tables import digest_entries, endpoints, outbox
 from storage.text import clean, cut_error
 
-WEBHOOK_EVENT = "match.created"
 DIGEST_EVENT = "digest"
 OPERATOR = "operator"  # the target of every notice
 
@@ -61,8 +60,14 @@ def insert_routes(
         for route in routes:
             target = clean(route.target)
             if route.kind == "webhook":
+                # One key per item and endpoint, whatever the event: an item is either
+                # its story's alert or an update of it (storage.story_routes), never both.
                 key = f"webhook:{target}:{item_id}"
-                webhooks.setdefault(key, {"target": target, "item_id": item_id, "dedup_key": key})
+                webhooks.setdefault(
+                    key,
+                    {"target": target, "item_id": item_id, "dedup_key": key,
+                     "event": clean(route.event)},
+                )  # fmt: skip
             elif route.kind == "digest":
                 entries.setdefault(
                     (target, item_id), {"digest_id": target, "item_id": item_id, "created_at": now}
@@ -76,7 +81,6 @@ def insert_routes(
             {
                 **row,
                 "kind": "webhook",
-                "event": WEBHOOK_EVENT,
                 "message_id": message_id("webhook"),
                 "state": "disabled" if row["target"] in reasons else "pending",
                 "last_error": reasons.get(row["target"]),

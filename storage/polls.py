@@ -8,11 +8,11 @@ inserts cannot deadlock and the second sees what the first stored.
 
 Items are stored with ``INSERT ... ON CONFLICT (feed_id, identity) DO NOTHING
 RETURNING``, which says which rows were new. Only new items get their matches
-stored, and only they get their routes (webhook messages and digest entries in the
-outbox, ``storage.outbox``), in the same transaction: an item is never stored without
-its alerts, nor alerted without being stored. An item already stored got its matches
-and routes when it was new, and a changed matcher reaches old items through a
-rematch, not through polls. Storage guards its own indexes and columns: NUL
+stored, only they are grouped into stories, and only they get their routes (webhook
+messages and digest entries in the outbox, ``storage.outbox``), in the same
+transaction: an item is never stored without its alerts, nor alerted without being
+stored. An item already stored got its matches and routes when it was new, and a
+changed matcher reaches old items through a rematch, not through polls. Storage guards its own indexes and columns: NUL
 characters (PostgreSQL text refuses them) are removed from text (``storage.text``),
 and an identity longer than ``MAX_IDENTITY`` characters is stored as
 ``sha256:<hex>`` of it, since a btree entry on PostgreSQL cannot exceed about 2.7 KB.
@@ -28,9 +28,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage import dialect, matches, outbox
+from storage import dialect, grouping, matches, outbox, story_routes
 from storage.errors import FeedNotFoundError
 from storage.records import NewItem, NewItemIds, PollFailed, PollSucceeded
+from storage.story_records import Grouper
 from storage.tables import feeds, fetch_log
 from storage.text import clean, clean_optional, cut_error
 
@@ -46,12 +47,18 @@ def stored_identity(identity: str) -> str:
 
 
 def record_success(
-    conn: Connection, outcome: PollSucceeded, new: Sequence[NewItem]
+    conn: Connection,
+    outcome: PollSucceeded,
+    new: Sequence[NewItem],
+    grouper: Grouper | None = None,
 ) -> NewItemIds:
-    """Store ``new`` items, the matches and routes of those that were new, and the poll's
-    outcome.
+    """Store ``new`` items, the matches, stories and routes of those that were new, and
+    the poll's outcome.
 
-    Returns the ids of the new items, in input order.
+    Each new item is grouped into a story (``storage.grouping``, deciding through
+    ``grouper``) before its routes are stored, since a later report of a story keeps
+    only some of them (``storage.story_routes``). Returns the ids of the new items, in
+    input order.
     """
     values: dict[str, Any] = {
         "consecutive_failures": 0,
@@ -75,7 +82,8 @@ def record_success(
     matches.insert_new(
         conn, [(item_id, item.matches) for item_id, item in inserted], outcome.finished_at
     )
-    routed = [(item_id, item.routes) for item_id, item in inserted if item.routes]
+    placed = grouping.group_new(conn, inserted, grouper, outcome.finished_at)
+    routed = story_routes.for_poll(conn, inserted, placed)
     if routed:
         outbox.insert_routes(conn, routed, outcome.finished_at)
     ids = NewItemIds(item_id for item_id, _ in inserted)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # story_records imports this module
+    from storage.story_records import StoryPrint
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class NewItem:
     language: str | None
     matches: tuple[MatchRecord, ...] = ()
     routes: tuple[Route, ...] = ()  # where its alerts go; stored only when it is new
+    story: StoryPrint | None = None  # how to group it; None: it starts a story of its own
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ class StoredItem:
     people: tuple[str, ...] = ()  # canonical names of the people it matched, sorted
     feed_name: str = ""
     feed_country: str | None = None
+    story_id: int | None = None  # the story it reports (None only in tests' own records)
 
 
 class NewItemIds(list[int]):
@@ -167,12 +173,16 @@ class Route:
     """Where a new item's alert goes, decided by the caller from its matches: stored
     with the item, in the same transaction, only when the item is new.
 
-    ``kind`` "webhook": one outbox message to the endpoint ``target`` (a webhook id);
-    ``kind`` "digest": one entry in the next message of the digest ``target``.
+    ``kind`` "webhook": one outbox message to the endpoint ``target`` (a webhook id)
+    for ``event`` (``match.created``, or ``story.updated`` for a later report of a story
+    the endpoint was alerted of: storage keeps at most one of the two per item and
+    endpoint, ``storage.story_routes``); ``kind`` "digest": one entry in the next
+    message of the digest ``target``.
     """
 
     kind: str
     target: str
+    event: str = "match.created"
 
 
 @dataclass(frozen=True)
@@ -189,7 +199,9 @@ class OutboxMessage:
 
     ``message_id`` is stable across attempts: the ``webhook-id`` of a webhook, the
     ``Message-ID`` of an e-mail. What the fields hold depends on ``kind``:
-    webhook: ``item`` and ``matches``; digest: ``period_end`` (the scheduled send time
+    webhook: ``item``, ``matches`` and ``reports`` (the story's other items at claim
+    time, first stored first); digest: ``reports`` (the other items, fetched by the
+    period end, of the stories its entries report), ``period_end`` (the scheduled send time
     the message is for), ``previous_period_end`` (that of the digest's last sent message,
     or None) and ``entries`` (oldest first); notice: ``subject`` and ``body``.
     """
@@ -206,6 +218,7 @@ class OutboxMessage:
     period_end: datetime | None = None
     previous_period_end: datetime | None = None
     entries: tuple[DigestEntry, ...] = ()
+    reports: tuple[StoredItem, ...] = ()
     subject: str | None = None
     body: str | None = None
 

@@ -2,28 +2,29 @@
 
 It owns the engine, opens one transaction per call, and translates every database
 error into ``StorageError`` naming the operation. The queries live in ``feeds``,
-``polls``, ``items``, ``matches``, and for the delivery outbox ``outbox`` (writing),
-``claims`` (handing out) and ``deliveries`` (the operator's view); this module only
-decides transactions and error messages. All datetimes in and out are timezone-aware UTC.
+``polls``, ``items``, ``matches``, ``grouping`` (stories, in the poll's transaction),
+and for the delivery outbox ``outbox`` (writing), ``claims`` (handing out) and
+``deliveries`` (the operator's view); this module only decides transactions and error
+messages. The outbox methods are in ``store_outbox`` and the story readers in
+``store_stories`` (mixins: one ``Store`` for callers, small modules here). All
+datetimes in and out are timezone-aware UTC.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage import claims, deliveries, feeds, health, items, outbox, polls
+from storage import feeds, health, items, outbox, polls, story_routes
 from storage import matches as match_rows
 from storage.engine import WRITE, display_url, make_engine
-from storage.errors import ItemNotFoundError, StorageError, describe_cause, storage_errors
+from storage.errors import StorageError, describe_cause, storage_errors
 from storage.migrate import upgrade
 from storage.records import (
-    OUTBOX_KINDS,
-    DigestEntry,
     FeedDefinition,
     FeedForUpdate,
     FeedHealth,
@@ -32,17 +33,18 @@ from storage.records import (
     MatchRecord,
     NewItem,
     NewItemIds,
-    OutboxMessage,
-    OutboxStatus,
     PollFailed,
     PollSucceeded,
     Route,
     SourceProblem,
     StoredItem,
 )
+from storage.store_outbox import OutboxStore
+from storage.store_stories import StoryStore
+from storage.story_records import Grouper
 
 
-class Store:
+class Store(OutboxStore, StoryStore):
     """The system of record: feeds, their poll history, every item fetched, its matches,
     and the outbox of alerts to deliver.
 
@@ -129,8 +131,14 @@ class Store:
 
     # -- polls -------------------------------------------------------------------
 
-    def record_success(self, outcome: PollSucceeded, new: Sequence[NewItem]) -> NewItemIds:
+    def record_success(
+        self, outcome: PollSucceeded, new: Sequence[NewItem], grouper: Grouper | None = None
+    ) -> NewItemIds:
         """Store a successful poll and its items in one transaction; releases the lease.
+
+        Each new item joins a story or starts one, in input order, deciding through
+        ``grouper`` (``storage.grouping``; without it every item starts its own), and
+        keeps the routes its story allows (``storage.story_routes``).
 
         Items already stored for the feed (same identity) are ignored, matches and
         routes and all: an item's matches are stored once, when it is new
@@ -140,7 +148,7 @@ class Store:
         """
         operation = f"record the poll of feed {outcome.feed_id!r}"
         with storage_errors(operation), self._writer.begin() as conn:
-            return polls.record_success(conn, outcome, new)
+            return polls.record_success(conn, outcome, new, grouper)
 
     def record_failure(self, outcome: PollFailed) -> int:
         """Store a failed poll in one transaction; returns the consecutive failures."""
@@ -210,118 +218,11 @@ class Store:
         with storage_errors(operation), self._writer.begin() as conn:
             added = match_rows.add(conn, item_id, matches, at, source)
             if added and router is not None:
-                outbox.insert_routes(conn, [(item_id, router(added))], at)
+                kept = story_routes.for_stored(conn, item_id, router(added))
+                outbox.insert_routes(conn, [(item_id, kept)], at)
             return added
 
     def count_items(self, feed_id: str | None = None) -> int:
         """How many items are stored, of ``feed_id`` or of every feed."""
         with storage_errors("count items"), self._engine.connect() as conn:
             return items.count(conn, feed_id)
-
-    # -- the delivery outbox -------------------------------------------------------
-
-    def add_routes(self, item_id: int, routes: Sequence[Route], now: datetime) -> int:
-        """Route a stored item (a rematch found new matches); how many were created.
-
-        A webhook route is a message to the endpoint (``disabled`` if the endpoint
-        is), a digest route an entry waiting for the digest's next message. A route
-        the item already has is ignored. ``ItemNotFoundError`` if no such item.
-        """
-        operation = f"route item {item_id}"
-        with storage_errors(operation), self._writer.begin() as conn:
-            if not items.exists(conn, item_id):
-                raise ItemNotFoundError(item_id)
-            return outbox.insert_routes(conn, [(item_id, routes)], now)
-
-    def open_digest(self, digest_id: str, period_end: datetime, now: datetime) -> bool:
-        """Create the message of ``digest_id`` for the period ending at ``period_end``,
-        due ``now``, unless it exists (whoever calls first); True if created."""
-        with storage_errors(f"open digest {digest_id!r}"), self._writer.begin() as conn:
-            return outbox.open_digest(conn, digest_id, period_end, now)
-
-    def add_notice(
-        self, event: str, dedup_key: str, subject: str, body: str, now: datetime
-    ) -> bool:
-        """Create an operator notice, due ``now``, unless ``dedup_key`` exists; True if
-        created."""
-        with storage_errors(f"add notice {event!r}"), self._writer.begin() as conn:
-            return outbox.add_notice(conn, event, dedup_key, subject, body, now)
-
-    def claim_due(
-        self,
-        now: datetime,
-        *,
-        kinds: Sequence[str] = OUTBOX_KINDS,
-        lease: timedelta = timedelta(minutes=5),
-        limit: int = 100,
-        ids: Sequence[int] | None = None,
-    ) -> list[OutboxMessage]:
-        """Lease due pending messages (of ``kinds``; of ``ids`` if given) until
-        ``now + lease``, oldest due first, with what each carries.
-
-        No other claim gets them until they are marked or the lease ends. A digest
-        message takes, on its first claim, the entries waiting up to its period end.
-        """
-        with storage_errors("claim due messages"), self._writer.begin() as conn:
-            return claims.claim_due(conn, now, kinds, lease, limit, ids)
-
-    def last_digest_period(self, digest_id: str) -> datetime | None:
-        """The period end of the newest message of ``digest_id``, or None if it has none."""
-        with storage_errors(f"read digest {digest_id!r}"), self._engine.connect() as conn:
-            return deliveries.last_digest_period(conn, digest_id)
-
-    def preview_digest(self, digest_id: str, period_end: datetime) -> tuple[DigestEntry, ...]:
-        """What the message of ``digest_id`` for ``period_end`` would hold; changes nothing."""
-        with storage_errors(f"preview digest {digest_id!r}"), self._engine.connect() as conn:
-            return claims.preview(conn, digest_id, period_end)
-
-    def mark_sent(self, id: int, now: datetime) -> None:
-        """Message ``id`` was delivered; ``MessageNotFoundError`` if unknown."""
-        with storage_errors(f"mark message {id} sent"), self._writer.begin() as conn:
-            outbox.mark_sent(conn, id, now)
-
-    def mark_retry(self, id: int, now: datetime, error: str, next_attempt_at: datetime) -> None:
-        """Message ``id`` failed this time; due again at ``next_attempt_at``."""
-        with storage_errors(f"mark message {id} for retry"), self._writer.begin() as conn:
-            outbox.mark_retry(conn, id, now, error, next_attempt_at)
-
-    def mark_failed(self, id: int, now: datetime, error: str) -> None:
-        """Message ``id`` failed for good; only ``retry_message`` sends it again."""
-        with storage_errors(f"mark message {id} failed"), self._writer.begin() as conn:
-            outbox.mark_failed(conn, id, now, error)
-
-    def disable_endpoint(self, webhook_id: str, now: datetime, reason: str) -> int:
-        """Disable a webhook endpoint and its pending messages; how many messages."""
-        operation = f"disable endpoint {webhook_id!r}"
-        with storage_errors(operation), self._writer.begin() as conn:
-            return outbox.disable_endpoint(conn, webhook_id, now, reason)
-
-    def enable_endpoint(self, webhook_id: str) -> None:
-        """Enable a webhook endpoint again (its disabled messages stay disabled)."""
-        with storage_errors(f"enable endpoint {webhook_id!r}"), self._writer.begin() as conn:
-            outbox.enable_endpoint(conn, webhook_id)
-
-    def disabled_endpoints(self) -> dict[str, str]:
-        """The disabled webhook endpoints: id -> the reason they were disabled."""
-        with storage_errors("read disabled endpoints"), self._engine.connect() as conn:
-            return outbox.disabled_reasons(conn)
-
-    def outbox_summary(self) -> dict[str, int]:
-        """How many messages are in each state (all of ``OUTBOX_STATES``, in order)."""
-        with storage_errors("count outbox messages"), self._engine.connect() as conn:
-            return deliveries.summary(conn)
-
-    def list_outbox(
-        self, *, states: Sequence[str] | None = None, limit: int = 100
-    ) -> list[OutboxStatus]:
-        """Up to ``limit`` messages, in ``states`` if given, newest first."""
-        with storage_errors("list outbox messages"), self._engine.connect() as conn:
-            return deliveries.listing(conn, states, limit)
-
-    def retry_message(self, id: int, now: datetime) -> OutboxStatus:
-        """Make message ``id`` due ``now`` with its attempts reset (its endpoint enabled).
-
-        ``MessageNotFoundError`` if unknown; ``StorageError`` if it was already sent.
-        """
-        with storage_errors(f"retry message {id}"), self._writer.begin() as conn:
-            return deliveries.retry(conn, id, now)

@@ -122,12 +122,48 @@ items = sa.Table(
     sa.Column("published", UTCDateTime, nullable=False),
     sa.Column("published_is_fetch_time", sa.Boolean, nullable=False),
     sa.Column("fetched_at", UTCDateTime, nullable=False),
+    # The story the item reports (``stories``), why it joined it (same_url,
+    # near_duplicate, same_event, or new: it started it), how strongly, in words; and
+    # its print, the text grouping reads back when a later item finds it as a candidate.
+    # No foreign key on story_id: migration 0005 could not add one on SQLite.
+    sa.Column("story_id", BigId),
+    sa.Column("story_reason", sa.Text),
+    sa.Column("story_score", sa.Float),
+    sa.Column("story_why", sa.Text),
+    sa.Column("print", sa.Text),
     sa.UniqueConstraint("feed_id", "identity"),
     sa.Index(None, "fetched_at", "id"),
     # A feed's newest fetch times (its cadence, its last new item) without a sort.
     sa.Index(None, "feed_id", "fetched_at"),
     # A hash index has no btree row-size limit, so a hostile 10 KB link still inserts.
     sa.Index(None, "url", postgresql_using="hash"),
+    sa.Index(None, "story_id"),
+)
+
+# Reports of one event: created by the item that started it (``first_item_id``).
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("first_item_id", BigId, nullable=False),
+    sa.UniqueConstraint("first_item_id"),
+    sa.Index(None, "created_at"),
+)
+
+# Where grouping finds a new item's candidates: one row per (item, key) of its print
+# (``url:``, ``band:``, ``person:``), with its story and published time. The
+# (key, published) index answers "key IN exact OR (key IN people AND published
+# BETWEEN since AND until)" without reading any other row.
+story_keys = sa.Table(
+    "story_keys",
+    metadata,
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("item_id", BigId, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("story_id", BigId, sa.ForeignKey("stories.id"), nullable=False),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("item_id", "key"),
+    sa.Index(None, "key", "published"),
 )
 
 fetch_log = sa.Table(

@@ -18,7 +18,7 @@ from tests.storage.factories import T0, at, feed, item, raw, succeeded, topic
 
 TABLES = {
     "feeds", "items", "fetch_log", "matches", "outbox", "digest_entries", "endpoints",
-    "feed_health", "alembic_version",
+    "feed_health", "stories", "story_keys", "alembic_version",
 }  # fmt: skip
 
 
