@@ -12,10 +12,11 @@ stored, only they are grouped into stories, and only they get their routes (webh
 messages and digest entries in the outbox, ``storage.outbox``), in the same
 transaction: an item is never stored without its alerts, nor alerted without being
 stored. An item already stored got its matches and routes when it was new, and a
-changed matcher reaches old items through a rematch, not through polls. Storage guards its own indexes and columns: NUL
-characters (PostgreSQL text refuses them) are removed from text (``storage.text``),
-and an identity longer than ``MAX_IDENTITY`` characters is stored as
-``sha256:<hex>`` of it, since a btree entry on PostgreSQL cannot exceed about 2.7 KB.
+changed matcher reaches old items through a rematch, not through polls. Storage
+guards its own indexes and columns: NUL characters (PostgreSQL text refuses them)
+are removed from text (``storage.text``), and an identity longer than
+``MAX_IDENTITY`` characters is stored as ``sha256:<hex>`` of it, since a btree entry
+on PostgreSQL cannot exceed about 2.7 KB.
 """
 
 from __future__ import annotations

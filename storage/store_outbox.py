@@ -30,7 +30,6 @@ class OutboxStore:
     _engine: Engine
     _writer: Engine
 
-
     def add_routes(self, item_id: int, routes: Sequence[Route], now: datetime) -> int:
         """Route a stored item (a rematch found new matches); how many were created.
 

@@ -45,9 +45,7 @@ def reports(
     """
     i = items.c
     story_ids = sa.select(i.story_id).where(i.id.in_(shown), i.story_id.is_not(None))
-    which = sa.and_(
-        i.story_id.in_(story_ids), i.id.not_in(shown), i.fetched_at <= fetched_by
-    )
+    which = sa.and_(i.story_id.in_(story_ids), i.id.not_in(shown), i.fetched_at <= fetched_by)
     return tuple(sorted((item for item, _ in with_matches(conn, which)), key=lambda x: x.id))
 
 
@@ -57,9 +55,7 @@ def _load(conn: Connection, which: sa.Select[tuple[int]]) -> list[StoryRecord]:
     why = {
         item_id: (reason or "new", score or 0.0, text or "")
         for item_id, reason, score, text in conn.execute(
-            sa.select(i.id, i.story_reason, i.story_score, i.story_why).where(
-                i.story_id.in_(which)
-            )
+            sa.select(i.id, i.story_reason, i.story_score, i.story_why).where(i.story_id.in_(which))
         )
     }
     by_story: dict[int, list[StoryReport]] = {}
