@@ -1,9 +1,11 @@
 """Digest and operator-notice e-mails: an outbox message -> an ``EmailMessage``.
 
-Owns what a digest says and how it is laid out: grouping by topic and then by person,
-the digest's topic and people filters, dates in the digest's time zone, source labels
-in words, what the subject says. Pure: no network, clock or database (``now`` is an
-argument); the only thing read is the package's own template files.
+Owns what a digest says and how it is laid out: each story once (its earliest report,
+then every source that reported it, earlier periods' included), grouped by topic and
+then by person, the digest's topic and people filters, dates in the digest's time
+zone, source labels in words, what the subject says. Pure: no network, clock or
+database (``now`` is an argument); the only thing read is the package's own template
+files.
 
 Feed text is hostile (hazards 7-9): it reaches the templates only as data, links only
 when they are http(s), summaries only through ``mail.safe_html`` and ``mail.plain_text``,
@@ -27,7 +29,7 @@ from markupsafe import Markup
 
 from alerts.mail import new_message, plain_text, render, safe_html, set_body
 from alerts.settings import DigestSettings, SmtpSettings
-from storage.records import DigestEntry, MatchRecord, OutboxMessage, SourceProblem
+from storage.records import DigestEntry, MatchRecord, OutboxMessage, SourceProblem, StoredItem
 
 __all__ = ["LABELS", "compose_digest", "compose_notice"]
 
@@ -104,7 +106,7 @@ def compose_digest(
     that readers know which sources the reports above may be missing.
     """
     zone = ZoneInfo(digest.timezone)
-    stories = _stories(message.entries, zone)
+    stories = _stories(message.entries, message.reports, zone)
     topics = _topic_sections(stories, digest, topic_names)
     people = _person_sections(stories, digest)
     count = sum(1 for s in stories if any(_admits(digest, m) for m in _matches(s)))
@@ -157,20 +159,36 @@ def compose_notice(
 
 @dataclass(frozen=True)
 class _Story:
-    """The entries (one per feed) that carry the same link: one report, several sources."""
+    """The entries of one story in this period: one event, several reports and sources."""
 
     entries: tuple[DigestEntry, ...]
     view: _Entry  # as every section shows it, but for evidence and urgency
 
 
-def _stories(entries: Iterable[DigestEntry], zone: tzinfo) -> list[_Story]:
-    # Items with the same (canonical) link are one report seen by several feeds; the
-    # contract wants every source of a report beside it, not the report twice.
+def _stories(
+    entries: Iterable[DigestEntry], reports: Iterable[StoredItem], zone: tzinfo
+) -> list[_Story]:
+    # The contract wants every source of a story beside it, not the story twice: the
+    # period's entries of one story are shown once, with the story's earlier reports
+    # (``reports``) among its sources.
     groups: dict[object, list[DigestEntry]] = {}
     for entry in entries:
-        key: object = entry.item.url or ("item", entry.item.id)
-        groups.setdefault(key, []).append(entry)
-    return [_Story(tuple(group), _view(group, zone)) for group in groups.values()]
+        groups.setdefault(_story_key(entry.item), []).append(entry)
+    others: dict[object, list[StoredItem]] = {}
+    for report in reports:
+        others.setdefault(_story_key(report), []).append(report)
+    return [
+        _Story(tuple(group), _view([e.item for e in group] + others.get(key, []), zone))
+        for key, group in groups.items()
+    ]
+
+
+def _story_key(item: StoredItem) -> object:
+    # An item without a story (a record built by hand) is grouped by its link: items
+    # with the same canonical link are one report seen by several feeds.
+    if item.story_id is not None:
+        return ("story", item.story_id)
+    return item.url or ("item", item.id)
 
 
 def _topic_sections(
@@ -225,9 +243,11 @@ def _sections(
     return sections
 
 
-def _view(entries: list[DigestEntry], zone: tzinfo) -> _Entry:
-    """What a story shows in every section; evidence and urgency are per section."""
-    first = min(entries, key=lambda e: e.item.published).item
+def _view(reports: list[StoredItem], zone: tzinfo) -> _Entry:
+    """What a story shows in every section, from its earliest report, with every source
+    in the order they reported it; evidence and urgency are per section."""
+    reports = sorted(reports, key=lambda i: (i.published, i.id))
+    first = reports[0]
     summary = plain_text(first.summary)
     if len(summary) > SUMMARY_CHARS:
         # Cutting HTML could cut a tag in two: a long summary is shown as its text.
@@ -241,7 +261,7 @@ def _view(entries: list[DigestEntry], zone: tzinfo) -> _Entry:
         url=first.url if _is_web(first.url) else None,
         date=_moment(first.published.astimezone(zone)),
         language=language if language and _LANGUAGE.fullmatch(language) else None,
-        sources=tuple(dict.fromkeys(_source(e) for e in entries)),
+        sources=tuple(dict.fromkeys(_source(i) for i in reports)),
         evidence=(),
         urgent=False,
         summary_text=summary,
@@ -249,8 +269,7 @@ def _view(entries: list[DigestEntry], zone: tzinfo) -> _Entry:
     )
 
 
-def _source(entry: DigestEntry) -> _Source:
-    item = entry.item
+def _source(item: StoredItem) -> _Source:
     label = LABELS.get(item.feed_label, item.feed_label.replace("_", " "))
     return _Source(_line(item.feed_name) or item.feed_id, label)
 

@@ -3,8 +3,13 @@ outbox message.
 
 Owns the body's shape and its bytes: compact JSON, UTF-8 (not ASCII-escaped, so Persian
 and Arabic stay readable on the wire), keys in the contract's order. The body is a pure
-function of the message, so every attempt of one message sends the same bytes and only
-the signature headers change (hazard 11: receivers deduplicate on ``webhook-id``).
+function of the claimed message (hazard 11: receivers deduplicate on ``webhook-id``).
+``also_reported_by`` lists the other reports of the item's story known when the
+message was claimed, so a retry may list more sources than the first attempt did.
+
+Two item events: ``match.created``, a story's alert, and ``story.updated``, a later
+report of a story the endpoint was alerted of, whose body also carries the story's
+first report (``first_report``), so a receiver can find the alert it updates.
 
 The stored summary is sanitised HTML; the body carries plain text, cut on a word
 boundary, because receivers are chat bridges and scripts, not browsers.
@@ -20,6 +25,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from storage.records import MatchRecord, OutboxMessage, StoredItem
+
+UPDATE_EVENT = "story.updated"
 
 SUMMARY_LIMIT = 1000  # characters of plain text, before the ellipsis
 ELLIPSIS = "…"
@@ -40,9 +47,10 @@ _DROP_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript"})
 
 
 def webhook_body(message: OutboxMessage) -> bytes:
-    """The body of the webhook ``message``: a ``match.created`` alert built from its
-    item, or, for a message without an item (a source's health changed), the body
-    stored when the message was created (``alerts.sources``)."""
+    """The body of the webhook ``message``: a ``match.created`` alert (or a
+    ``story.updated``) built from its item and its story's other reports, or, for a
+    message without an item (a source's health changed), the body stored when the
+    message was created (``alerts.sources``)."""
     if message.item is None:
         if message.body is None:
             raise ValueError(f"outbox message {message.id} has neither an item nor a body")
@@ -66,11 +74,14 @@ def webhook_body(message: OutboxMessage) -> bytes:
                 for m in matches
             ],
             "item": _item(message.item),
-            # Reserved by the contract for copies of the same story from other feeds;
-            # nothing groups them yet, and receivers can rely on the key being there.
-            "also_reported_by": [],
+            # The story's other reports (CONTRACT.md), first stored first.
+            "also_reported_by": [_source(r) for r in message.reports],
+            "story": _story(message.item),
         },
     }
+    if message.event == UPDATE_EVENT:
+        first = min((message.item, *message.reports), key=lambda i: i.id)
+        body["data"]["first_report"] = _item(first)
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -114,6 +125,15 @@ def _item(item: StoredItem) -> dict[str, Any]:
             "country": item.feed_country,
         },
     }
+
+
+def _source(item: StoredItem) -> dict[str, Any]:
+    return {"feed": item.feed_id, "label": item.feed_label, "url": item.url}
+
+
+def _story(item: StoredItem) -> str | None:
+    # "s<id>", as `monitor export` and `monitor stories` spell it.
+    return f"s{item.story_id}" if item.story_id is not None else None
 
 
 def _cut(text: str, limit: int) -> str:

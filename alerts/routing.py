@@ -1,6 +1,12 @@
 """Which webhooks and digests a new item's matches go to: pure, decided once, when the
 item is stored, so its deliveries are written in the same transaction as the item.
 
+Routes are decided before the item is grouped into a story, as if it were the first
+report of its event: a webhook may get both a ``match.created`` and a
+``story.updated`` route, and storage keeps at most one of them once it knows the
+story (``storage.story_routes``: one ``match.created`` per story and endpoint, later
+reports as ``story.updated`` to endpoints that ask for them).
+
 Must not: send anything, read the database or the clock.
 """
 
@@ -8,16 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alerts.settings import MATCH_EVENT, AlertSettings, DigestSettings
+from alerts.settings import MATCH_EVENT, STORY_EVENT, AlertSettings, DigestSettings
 from storage import MatchRecord, Route
 
 
 def routes(matches: Sequence[MatchRecord], settings: AlertSettings) -> tuple[Route, ...]:
     """The deliveries an item with these matches needs (none when it matched nothing).
 
-    A webhook takes items only if its ``events`` include ``match.created``; then, one
-    of severity ``urgent`` takes items with at least one urgent match; one of
-    severity ``all`` takes every matched item. A digest takes an item when one of its
+    A webhook takes items only if its ``events`` include ``match.created`` or
+    ``story.updated`` (one route for each); then, one of severity ``urgent`` takes
+    items with at least one urgent match; one of severity ``all`` takes every
+    matched item. A digest takes an item when one of its
     topics or people is among those the digest reports (urgent items too: the digest is
     the day's record, the webhook only the alarm).
     """
@@ -25,10 +32,12 @@ def routes(matches: Sequence[MatchRecord], settings: AlertSettings) -> tuple[Rou
         return ()
     urgent = any(m.severity == "urgent" for m in matches)
     found = [
-        Route("webhook", hook.id)
+        Route("webhook", hook.id, event)
         for hook in settings.webhooks
+        if hook.severity == "all" or urgent
         # An endpoint that asked only for source events (an operator's) gets no items.
-        if MATCH_EVENT in hook.events and (hook.severity == "all" or urgent)
+        for event in (MATCH_EVENT, STORY_EVENT)
+        if event in hook.events
     ]
     found += [Route("digest", d.id) for d in settings.digests if admits(d, matches)]
     return tuple(found)

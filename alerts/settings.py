@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import time
 
 MATCH_EVENT = "match.created"
+# A later report of a story the endpoint was alerted of (a repost, another outlet):
+# sent only to endpoints that ask for it, instead of a second match.created.
+STORY_EVENT = "story.updated"
 # A source's health changed: broken (N failed polls in a row), silent (nothing new far
 # beyond its usual cadence), or back to normal.
 SOURCE_EVENTS = ("source.failing", "source.silent", "source.recovered")
-WEBHOOK_EVENTS = (MATCH_EVENT, *SOURCE_EVENTS)
+WEBHOOK_EVENTS = (MATCH_EVENT, STORY_EVENT, *SOURCE_EVENTS)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,22 @@ PERSIAN_SUMMARY = (
 )
 LONG_SUMMARY = "<p>" + " ".join(f"word{i:03d}" for i in range(300)) + "</p>"
 
+# One story (s12) reported by an NGO, a repost and a wire service.
+NGO = stored_item(story_id=12)
+REPOST = stored_item(
+    id=4712, feed_id="opposition-a", feed_label="opposition", feed_name="Opposition A",
+    url="https://opposition-a.example/2025/07/jamei", story_id=12,
+)  # fmt: skip
+WIRE = stored_item(
+    id=4720, feed_id="wire", feed_label="news", feed_name="Wire", feed_country=None,
+    title="Iran court hands death sentence to Masoud Jamei", url="https://wire.example/a/1",
+    story_id=12,
+)  # fmt: skip
+
 CASES: dict[str, OutboxMessage] = {
-    "urgent_topic_and_person": webhook_message(),
+    "urgent_topic_and_person": webhook_message(NGO, reports=(REPOST, WIRE)),
+    # A later report of the story, to an endpoint that asked for updates.
+    "story_updated": webhook_message(WIRE, event="story.updated", reports=(NGO, REPOST)),
     "digest_persian_no_country": webhook_message(
         stored_item(
             id=9,
@@ -81,12 +95,33 @@ def test_compact_utf8_in_the_contract_order() -> None:
     assert "مسعود جامعی".encode() in body  # raw UTF-8, not \u escapes
     assert b"\\u" not in body
     data = json.loads(body)["data"]
-    assert list(data) == ["severity", "topics", "people", "matched", "item", "also_reported_by"]
+    assert list(data) == [
+        "severity", "topics", "people", "matched", "item", "also_reported_by", "story",
+    ]  # fmt: skip
     assert list(data["item"]) == [
         "id", "title", "url", "summary", "published", "language", "feed",
     ]  # fmt: skip
     assert list(data["item"]["feed"]) == ["id", "name", "label", "country"]
     assert data["item"]["published"] == "2025-07-12T09:30:00Z"
+
+
+def test_also_reported_by_lists_the_storys_other_reports_first_stored_first() -> None:
+    data = json.loads(webhook_body(CASES["urgent_topic_and_person"]))["data"]
+    assert data["story"] == "s12"
+    assert data["also_reported_by"] == [
+        {"feed": "opposition-a", "label": "opposition",
+         "url": "https://opposition-a.example/2025/07/jamei"},
+        {"feed": "wire", "label": "news", "url": "https://wire.example/a/1"},
+    ]  # fmt: skip
+    assert "first_report" not in data
+
+
+def test_a_story_update_carries_the_first_report_and_the_new_one() -> None:
+    body = json.loads(webhook_body(CASES["story_updated"]))
+    assert body["type"] == "story.updated"
+    data = body["data"]
+    assert (data["item"]["id"], data["first_report"]["id"]) == ("4720", "4711")
+    assert [r["feed"] for r in data["also_reported_by"]] == ["ihrngo-en", "opposition-a"]
 
 
 def test_every_attempt_gets_the_same_bytes() -> None:

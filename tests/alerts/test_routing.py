@@ -62,3 +62,20 @@ def test_an_endpoint_that_asked_only_for_source_events_gets_no_items() -> None:
                            events=("match.created", "source.failing"))  # fmt: skip
     settings = AlertSettings(webhooks=(ops, both))
     assert routes((URGENT_TOPIC,), settings) == (Route("webhook", "both"),)
+
+
+def test_an_endpoint_that_asks_for_story_updates_gets_a_route_for_each_event() -> None:
+    """Routes are decided as if the item were its story's first report; storage keeps
+    one of the two once it knows the story (tests/storage/test_story_routes.py)."""
+    both = WebhookSettings("both", "http://127.0.0.1/b", ("whsec_x",),
+                           events=("match.created", "story.updated"))  # fmt: skip
+    updates = WebhookSettings("updates", "http://127.0.0.1/u", ("whsec_x",),
+                              events=("story.updated",))  # fmt: skip
+    settings = AlertSettings(webhooks=(both, updates))
+    assert routes((URGENT_TOPIC,), settings) == (
+        Route("webhook", "both", "match.created"),
+        Route("webhook", "both", "story.updated"),
+        Route("webhook", "updates", "story.updated"),
+    )
+    # Severity applies to updates as to alerts: an urgent endpoint hears of urgent items.
+    assert routes((DIGEST_TOPIC,), settings) == ()
