@@ -19,7 +19,7 @@ from typing import Any
 
 from alerts.dispatch import CRASH_POINTS, DispatchReport
 from alerts.errors import DeliveryError
-from monitor import alert_commands, feed_commands, logs, report
+from monitor import alert_commands, feed_commands, logs, report, story_commands
 from monitor.alerting import Alerting
 from monitor.config import Config, load_config
 from monitor.errors import ConfigError, InputError, MonitorError
@@ -109,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     rematch.add_argument(
         "--alert", action="store_true", help="alert what is newly matched (default: store only)"
     )
+    stories = sub.add_parser("stories", parents=[common], help="reports grouped by event")
+    stories.add_argument("--since", metavar="DATE", help="only stories first seen since")
+    stories.add_argument("--json", action="store_true")
+    person = sub.add_parser("person", parents=[common], help="a tracked person's case file")
+    person.add_argument("name", metavar="NAME", help="canonical name, alias or any spelling")
+    person.add_argument("--json", action="store_true")
     feed_commands.add_parser(sub, common)
     return parser
 
@@ -338,6 +344,13 @@ def dispatch(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             return cmd_rematch(_load(args, environ), args, environ)
         case "feeds":
             return feed_commands.run(args, environ, config_path(args.config, environ))
+        case "stories":
+            with open_store(environ, None) as store:
+                return story_commands.stories(store, parse_since(args.since), args.json)
+        case "person":
+            config = _load(args, environ)
+            with open_store(environ, None) as store:
+                return story_commands.person(config, store, args.name, args.json)
     raise UsageError(f"unknown command {args.command!r}")
 
 

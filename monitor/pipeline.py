@@ -1,4 +1,4 @@
-"""The one place that knows the order of the stages: fetch -> parse -> store.
+"""The one place that knows the order of the stages: fetch -> parse -> match -> store.
 
 ``Pipeline.poll`` runs every stage for one feed and records the outcome; nothing a
 single feed does (an HTTP error, a hostile document, a bug in a stage) escapes it, so
@@ -7,7 +7,9 @@ one broken source never stops the others. The stages reach it as objects built i
 
 Matching (stage 3) runs on every parsed item before storing, so an item and its
 matches are written in one transaction: a crash can never leave a stored item whose
-matches (and so its alerts) were lost.
+matches (and so its alerts) were lost. Each item's story print is computed then too
+(``monitor.grouping``); storage groups the new ones in that same transaction, calling
+back ``grouping.choose``, and keeps only the routes their stories allow.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from monitor import cadence
+from monitor import cadence, grouping
 from monitor.errors import FeedError, FetchError
 from monitor.logs import FIELDS
 from monitor.match import Matcher, MatchInput
@@ -37,6 +39,7 @@ from storage import (
     Route,
     Store,
     StoredItem,
+    StoryPrint,
 )
 
 log = logging.getLogger("monitor.poll")
@@ -96,7 +99,10 @@ def _no_routes(matches: tuple[MatchRecord, ...]) -> tuple[Route, ...]:
 
 
 def _to_new_item(
-    item: ParsedItem, matches: tuple[MatchRecord, ...], routes: tuple[Route, ...]
+    item: ParsedItem,
+    matches: tuple[MatchRecord, ...],
+    routes: tuple[Route, ...],
+    story: StoryPrint | None = None,
 ) -> NewItem:
     return NewItem(
         identity=item.identity,
@@ -112,6 +118,7 @@ def _to_new_item(
         language=item.language,
         matches=matches,
         routes=routes,
+        story=story,
     )
 
 
@@ -130,6 +137,7 @@ class Pipeline:
         max_items: int = 500,
         max_in_flight: int = 20,
         router: Router | None = None,
+        officials: frozenset[str] = frozenset(),
     ) -> None:
         self._fetcher = fetcher
         self._parser = parser
@@ -141,16 +149,21 @@ class Pipeline:
         # Where a new item's alerts go (``alerts.routing``): its deliveries are stored
         # in the transaction that stores the item, so none is lost in a crash.
         self._router = router or _no_routes
+        # People named for their office (judges, rapporteurs): never a shared person.
+        self._officials = officials
         # Polls in flight, from fetch to store. Without a bound, a cycle of 1,000 feeds
         # fetched every body at once and held them all while they queued for the
         # parser (241 MB at 1,000 feeds, gigabytes with large feeds).
         self._slots = asyncio.Semaphore(max_in_flight)
 
-    def use(self, matcher: Matcher, router: Router | None) -> None:
-        """Match and route the next items with these (feeds.yaml changed); polls in
-        flight finish with what they started with."""
+    def use(
+        self, matcher: Matcher, router: Router | None, officials: frozenset[str] = frozenset()
+    ) -> None:
+        """Match, route and group the next items with these (feeds.yaml changed); polls
+        in flight finish with what they started with."""
         self._matcher = matcher
         self._router = router or _no_routes
+        self._officials = officials
 
     async def poll_many(self, feeds: Sequence[FeedSettings]) -> list[PollReport]:
         """Polls feeds concurrently (the fetcher bounds concurrency per host and overall)."""
@@ -219,9 +232,15 @@ class Pipeline:
             return self._fail(feed, started, str(e), result.status, None, state)
 
         items = []
+        officials = self._officials
+        stored = self._store.stored_identities(feed.id, [p.identity for p in parsed.items])
         for parsed_item in parsed.items:
             matches = self._match(feed, parsed_item)
-            items.append(_to_new_item(parsed_item, matches, self._router(matches)))
+            # Only new items are grouped: a print costs ~0.3 ms, most items are stored.
+            story = None
+            if parsed_item.identity not in stored:
+                story = grouping.story_print(parsed_item, matches, officials)
+            items.append(_to_new_item(parsed_item, matches, self._router(matches), story))
         new_ids = self._succeed(feed, started, result, body_hash, items)
         return PollReport(
             feed.id,
@@ -257,7 +276,7 @@ class Pipeline:
             body_hash=body_hash,
             permanent_url=result.permanent_url,
         )
-        return self._store.record_success(outcome, items)
+        return self._store.record_success(outcome, items, grouper=grouping.choose)
 
     def _fail(
         self,

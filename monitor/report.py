@@ -180,7 +180,8 @@ def export_record(item: StoredItem) -> dict[str, Any]:
         "fetched_at": _iso(item.fetched_at),
         "topics": list(item.topics),
         "people": list(item.people),
-        "story": None,
+        # Items reporting the same event share it ("s123", as `monitor stories` names it).
+        "story": f"s{item.story_id}" if item.story_id is not None else None,
     }
 
 

@@ -37,6 +37,12 @@ def watchlist(config: Config) -> list[Person]:
     ]
 
 
+def officials(config: Config) -> frozenset[str]:
+    """The canonical names of people with ``role: official`` (judges, prosecutors, UN
+    rapporteurs, lawyers): story grouping never counts them as a shared person."""
+    return frozenset(p["name"] for p in config.all_people if p.get("role") == "official")
+
+
 def build_matcher(config: Config) -> Matcher:
     """The matcher for ``config``; ConfigError with every rule problem, located."""
     try:

@@ -22,6 +22,7 @@ from monitor.match import Matcher
 from monitor.model import FeedSettings
 from monitor.parse import ParserPool
 from monitor.pipeline import Pipeline, PollReport, Router
+from monitor.rules import officials
 from monitor.runtime import ConfigWatch, Rules, feed_definitions
 from monitor.scheduler import APSchedulerPolls
 from storage import Store
@@ -102,6 +103,7 @@ async def pipeline_for(
                 clock=clock,
                 max_in_flight=config.http.concurrency,
                 router=router,
+                officials=officials(config),
             )
 
 
@@ -168,7 +170,7 @@ async def run_service(
                 store.sync_feeds(feed_definitions(new.config), clock())
                 feeds.clear()
                 feeds.update((f.id, f) for f in new.config.feeds)
-                pipeline.use(new.matcher, new.alerting.router)
+                pipeline.use(new.matcher, new.alerting.router, officials(new.config))
                 if dispatcher is not None:
                     new.alerting.update(dispatcher)
 

@@ -19,7 +19,7 @@ from types import TracebackType
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage import feeds, health, items, outbox, polls, story_routes
+from storage import dialect, feeds, health, items, outbox, polls, story_routes
 from storage import matches as match_rows
 from storage.engine import WRITE, display_url, make_engine
 from storage.errors import StorageError, describe_cause, storage_errors
@@ -221,6 +221,16 @@ class Store(OutboxStore, StoryStore):
                 kept = story_routes.for_stored(conn, item_id, router(added))
                 outbox.insert_routes(conn, [(item_id, kept)], at)
             return added
+
+    def stored_identities(self, feed_id: str, identities: Sequence[str]) -> set[str]:
+        """Which of ``identities`` (as parsed) ``feed_id`` has stored already: a poll
+        prepares story prints only for the others."""
+        by_stored = {polls.stored_identity(i): i for i in identities}
+        if not by_stored:
+            return set()
+        with storage_errors(f"read the items of feed {feed_id!r}"), self._engine.connect() as conn:
+            found = dialect.stored_identities(conn, feed_id, list(by_stored))
+        return {by_stored[i] for i in found}
 
     def count_items(self, feed_id: str | None = None) -> int:
         """How many items are stored, of ``feed_id`` or of every feed."""

@@ -2,7 +2,8 @@
 
 Columns (a header row is required; order is free): ``name`` (required), ``aliases``
 (separated by ``;``), ``severity`` (``urgent`` or ``digest``, default ``digest``),
-``notes``, ``allow_single_word`` (``true``/``false``, default false). Files are UTF-8
+``notes``, ``allow_single_word`` (``true``/``false``, default false), ``role``
+(``subject`` or ``official``, default ``subject``, as ``people[].role``). Files are UTF-8
 (a BOM is accepted, as spreadsheets write one). Each problem is reported as
 ``FILE:LINE:COL`` in the CSV file itself, so an operator can open it at the row.
 Must not: decide how names match (the match stage does) or read feeds.yaml.
@@ -20,7 +21,8 @@ from typing import Any
 from monitor.config.kinds import did_you_mean
 from monitor.errors import ConfigProblem
 
-COLUMNS = ("name", "aliases", "severity", "notes", "allow_single_word")
+COLUMNS = ("name", "aliases", "severity", "notes", "allow_single_word", "role")
+ROLES = ("subject", "official")  # as schema.PERSON_ROLES
 SEVERITIES = ("urgent", "digest")
 BOOLEANS = MappingProxyType({"true": True, "yes": True, "1": True, "false": False, "no": False,
                              "0": False, "": False})  # fmt: skip
@@ -117,6 +119,9 @@ def _person(
     if single not in BOOLEANS:
         problem("allow_single_word", f'allow_single_word of "{name}" is "{single}"; use'
                 " true or false")  # fmt: skip
+    role = _cell(row, columns, "role").lower() or "subject"
+    if role not in ROLES:
+        problem("role", f'role of "{name}" is "{role}"; use subject or official')
     aliases = tuple(a.strip() for a in _cell(row, columns, "aliases").split(";") if a.strip())
     return MappingProxyType({
         "name": name,
@@ -124,6 +129,7 @@ def _person(
         "severity": severity,
         "notes": _cell(row, columns, "notes") or None,
         "allow_single_word": BOOLEANS.get(single, False),
+        "role": role if role in ROLES else "subject",
         "source": (str(path), line),
     })  # fmt: skip
 

@@ -46,8 +46,11 @@ _HTTP = HttpSettings()
 _HEALTH = HealthSettings()
 # What a webhook may ask for; "source.*" stands for every source event.
 WEBHOOK_EVENTS = (
-    "match.created", "source.failing", "source.silent", "source.recovered", "source.*",
+    "match.created", "story.updated", "source.failing", "source.silent", "source.recovered",
+    "source.*",
 )  # fmt: skip
+# What a person is to the cases that name them (story grouping, monitor.group).
+PERSON_ROLES = ("subject", "official")
 MIN_INTERVAL = 30.0
 MAX_INTERVAL = 30 * 86400.0
 MAX_TIMEOUT = 300.0
@@ -154,6 +157,9 @@ SETTINGS: tuple[Setting, ...] = (
             help="Free notes for researchers; not matched."),
     Setting("people[].allow_single_word", Boolean(), default=False,
             help="Let a one-word alias (a surname alone) fire by itself."),
+    Setting("people[].role", Choice(PERSON_ROLES), default="subject",
+            help="official: named for their role (judge, prosecutor, rapporteur, lawyer);"
+                 " never makes two reports one event."),
     Setting("people_files", ListOf(Text(), example="[people.csv]"), default=(),
             help="CSV files of more people, relative to this file's folder."),
     # health
@@ -222,7 +228,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alerts.webhooks[].events",
             ListOf(Choice(WEBHOOK_EVENTS), nonempty=True, example="[match.created, source.*]"),
             default=("match.created",),
-            help="What the endpoint receives: matches, source health events, or both."),
+            help="What the endpoint receives: matches, later reports of a story it was"
+                 " alerted of (story.updated), source health events."),
 )
 
 BY_PATH: Mapping[str, Setting] = MappingProxyType({s.path: s for s in SETTINGS})

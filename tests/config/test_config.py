@@ -55,7 +55,7 @@ def test_contract_example_loads_with_every_section() -> None:
     assert dict(person) == {"name": "Behrouz Ehsani", "severity": "urgent",
                             "aliases": ("Behrouz Ehsani Eslamloo", "بهروز احسانی"),
                             "notes": "Ghezel Hesar prison; sentenced 2024",
-                            "allow_single_word": False}
+                            "allow_single_word": False, "role": "subject"}
     assert config.people_files == (DATA / "people.csv",)
     assert config.alerts is not None
     assert dict(config.alerts["smtp"]) == {
@@ -112,7 +112,7 @@ def test_defaults_apply_where_keys_are_left_out(load: Loader) -> None:
     assert dict(config.topics[0]) == {"id": "executions", "name": "executions",
                                       "severity": "digest", "query": "executed OR اعدام"}
     assert dict(config.people[0]) == {"name": "Someone", "aliases": (), "severity": "digest",
-                                      "notes": None, "allow_single_word": False}
+                                      "notes": None, "allow_single_word": False, "role": "subject"}
     assert config.alerts is not None
     assert config.alerts["smtp"]["port"] == 465
     assert config.alerts["digests"][0]["at"] == "07:05"

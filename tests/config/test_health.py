@@ -74,7 +74,7 @@ def test_webhook_events_reach_alerting_expanded(
     [
         ("events: []", '"events" in webhook "ops" must list at least one value'),
         ("events: [source.broken]", 'item 1 of "events" in webhook "ops" must be one of'
-                                    " match.created,"
+                                    " match.created, story.updated,"
                                     " source.failing, source.silent, source.recovered, source.*;"
                                     ' found "source.broken"; did you mean "source.silent"?'),
         ("events: source.*", '"events" in webhook "ops" must be a list such as'

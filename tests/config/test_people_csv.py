@@ -62,6 +62,7 @@ def test_people_files_are_read_after_the_yaml_people(tmp_path: Path) -> None:
         ),
         ("", ["people.csv:1:1: people file is empty"]),
         ("name,allow_single_word\nA,maybe\n", ['people.csv:2:3: allow_single_word of "A"']),
+        ("name,role\nA B,judge\n", ['people.csv:2:5: role of "A B" is "judge"']),
     ],
 )
 def test_people_file_problems_are_located_in_the_csv(
