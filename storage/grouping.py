@@ -1,12 +1,14 @@
 """Story grouping inside the transaction that stores a poll: each new item joins a stored
 story or starts one, and is indexed for the items after it.
 
-For each new item, in input order (so the second item of a poll can join the first's
-story): one bounded count says which of its band keys boilerplate has crowded, one
-indexed query finds its candidates (``story_keys``: ``key IN exact OR (key IN people
-AND published BETWEEN since AND until)``, with their prints), and the caller's
-``Grouper`` decides. Then the item gets its story, reason, score and print, and its
-keys are stored. Nothing already stored is ever regrouped: a story only grows.
+Concurrent polls group one after another (on PostgreSQL an advisory lock held to
+commit; SQLite's writers are serial anyway). For each new item, in input order (so
+the second item of a poll can join the first's story): one bounded count says which
+of its band keys boilerplate has crowded, one indexed query finds its candidates
+(``story_keys``: ``key IN exact OR (key IN people AND published BETWEEN since AND
+until)``, with their prints), and the caller's ``Grouper`` decides. Then the item
+gets its story, reason, score and print, and its keys are stored. Nothing already
+stored is ever regrouped: a story only grows.
 
 A band key held by more than ``CROWDED`` items is shared boilerplate (a template
 sentence every report of a source opens with), not evidence of one report: it is
@@ -33,6 +35,8 @@ from storage.tables import items, stories, story_keys
 from storage.text import clean
 
 CROWDED = 1000  # items holding one band key beyond which it is boilerplate
+# pg_advisory_xact_lock key that serialises grouping between concurrent polls.
+_GROUPING_LOCK = 0x73746F72696573  # "stories"
 _NEW = StoryChoice(None, "new", 0.0, "")
 
 
@@ -55,6 +59,12 @@ def group_new(
     An item without a print, or with no ``grouper``, starts a story of its own.
     """
     placed: dict[int, Placed] = {}
+    if inserted and conn.dialect.name == "postgresql":
+        # Two feeds polled at once may bring two reports of one event. Without this,
+        # neither transaction sees the other's uncommitted report and both start a
+        # story (and alert). Held to commit, so the next poll's look-up sees this one's
+        # items. SQLite needs nothing: its writers already run one at a time.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _GROUPING_LOCK})
     for item_id, item in inserted:
         printed = item.story
         crowded = _crowded(conn, printed.bands) if printed else set()
