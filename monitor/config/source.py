@@ -1,12 +1,11 @@
 """Reading feeds.yaml: file -> round-trip YAML data, with the position of every key.
-
 The module that reads feeds.yaml as YAML (``layout`` reads the same node tree to edit
-the file's text; nothing outside ``monitor.config`` imports YAML). It parses with ruamel.yaml's round-trip
-loader (YAML 1.2: ``yes``/``no`` stay text, ``07:00`` stays text), which keeps the line
-and column of every key, value and list item. Syntax errors, undecodable bytes and an
-unreadable file become located problems. Duplicate keys are found on the node tree (so
-that every duplicate is reported, not just the first) and the document is then loaded
-keeping the first of each.
+the file's text; nothing outside ``monitor.config`` imports YAML). It parses with
+ruamel.yaml's round-trip loader (YAML 1.2: ``yes``/``no`` stay text, ``07:00`` stays
+text), which keeps the line and column of every key, value and list item. Syntax errors,
+undecodable bytes and an unreadable file become located problems. Duplicate keys are
+found on the node tree (so that every duplicate is reported, not just the first) and the
+document is then loaded keeping the first of each.
 Must not: decide what is valid beyond YAML itself.
 """
 
