@@ -1,4 +1,5 @@
 """Reading feeds.yaml: file -> round-trip YAML data, with the position of every key.
+
 The module that reads feeds.yaml as YAML (``layout`` reads the same node tree to edit
 the file's text; nothing outside ``monitor.config`` imports YAML). It parses with
 ruamel.yaml's round-trip loader (YAML 1.2: ``yes``/``no`` stay text, ``07:00`` stays
