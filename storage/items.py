@@ -7,8 +7,9 @@ Functions here take an open ``Connection``; ``Store`` owns connections and error
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -28,23 +29,7 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
     """
     i = items.c
     stmt = (
-        sa.select(
-            i.id,
-            i.feed_id,
-            feeds.c.label,
-            i.identity,
-            i.title,
-            i.url,
-            i.summary,
-            i.content,
-            i.published,
-            i.fetched_at,
-            i.language,
-            feeds.c.name,
-            feeds.c.country,
-            i.story_id,
-            dialect.matched_pairs(conn, i.id),
-        )
+        sa.select(*_ITEM_COLUMNS, dialect.matched_pairs(conn, i.id))
         .join_from(items, feeds, i.feed_id == feeds.c.id)
         .order_by(i.fetched_at, i.id)
     )
@@ -54,28 +39,10 @@ def stream(conn: Connection, since: datetime | None) -> Generator[StoredItem, No
     # yield_per streams (a server-side cursor on PostgreSQL) instead of loading all rows.
     # Closed explicitly, so a consumer stopping early also closes the server cursor.
     with conn.execution_options(yield_per=STREAM_ROWS).execute(stmt) as result:
-        # Unpacked by name, not Row._asdict(): that was a large share of an export.
-        for (item_id, feed_id, label, identity, title, url, summary, content, published,
-             fetched_at, language, feed_name, country, story_id, matched) in result:  # fmt: skip
-            topics, people = _split(matched)
-            yield StoredItem(
-                id=item_id,
-                feed_id=feed_id,
-                feed_label=label,
-                feed_name=feed_name,
-                feed_country=country,
-                identity=identity,
-                title=title,
-                url=url,
-                summary=summary,
-                content=content,
-                published=published,
-                fetched_at=fetched_at,
-                language=language,
-                topics=topics,
-                people=people,
-                story_id=story_id,
-            )
+        # Unpacked by position, not Row._asdict(): that was a large share of an export.
+        for row in result:
+            topics, people = _split(row[-1])
+            yield _stored(row, topics, people)
 
 
 def with_matches(
@@ -99,49 +66,50 @@ def with_matches(
     for item_id, kind, key, severity, evidence in conn.execute(stmt):
         found.setdefault(item_id, []).append(MatchRecord(kind, key, severity, evidence))
     stmt = (
-        sa.select(
-            i.id,
-            i.feed_id,
-            feeds.c.label,
-            feeds.c.name,
-            feeds.c.country,
-            i.identity,
-            i.title,
-            i.url,
-            i.summary,
-            i.content,
-            i.published,
-            i.fetched_at,
-            i.language,
-            i.story_id,
-        )
+        sa.select(*_ITEM_COLUMNS)
         .join_from(items, feeds, i.feed_id == feeds.c.id)
         .where(which)
         .order_by(i.published, i.id)
     )
     loaded = []
-    for row in conn.execute(stmt).mappings():
-        records = tuple(found.get(row["id"], ()))
-        stored = StoredItem(
-            id=row["id"],
-            feed_id=row["feed_id"],
-            feed_label=row["label"],
-            feed_name=row["name"],
-            feed_country=row["country"],
-            identity=row["identity"],
-            title=row["title"],
-            url=row["url"],
-            summary=row["summary"],
-            content=row["content"],
-            published=row["published"],
-            fetched_at=row["fetched_at"],
-            language=row["language"],
-            topics=tuple(sorted({r.key for r in records if r.kind == "topic"})),
-            people=tuple(sorted({r.key for r in records if r.kind == "person"})),
-            story_id=row["story_id"],
-        )
+    for row in conn.execute(stmt):
+        records = tuple(found.get(row[0], ()))
+        topics = tuple(sorted({r.key for r in records if r.kind == "topic"}))
+        people = tuple(sorted({r.key for r in records if r.kind == "person"}))
+        stored = _stored(row, topics, people)
         loaded.append((stored, records))
     return loaded
+
+
+# What a StoredItem is read from, in the order ``_stored`` unpacks it.
+_ITEM_COLUMNS = (
+    items.c.id, items.c.feed_id, feeds.c.label, items.c.identity, items.c.title, items.c.url,
+    items.c.summary, items.c.content, items.c.published, items.c.fetched_at, items.c.language,
+    feeds.c.name, feeds.c.country, items.c.story_id,
+)  # fmt: skip
+
+
+def _stored(row: Sequence[Any], topics: tuple[str, ...], people: tuple[str, ...]) -> StoredItem:
+    (item_id, feed_id, label, identity, title, url, summary, content, published, fetched_at,
+     language, feed_name, country, story_id) = row[: len(_ITEM_COLUMNS)]  # fmt: skip
+    return StoredItem(
+        id=item_id,
+        feed_id=feed_id,
+        feed_label=label,
+        feed_name=feed_name,
+        feed_country=country,
+        identity=identity,
+        title=title,
+        url=url,
+        summary=summary,
+        content=content,
+        published=published,
+        fetched_at=fetched_at,
+        language=language,
+        topics=topics,
+        people=people,
+        story_id=story_id,
+    )
 
 
 def _split(matched: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
