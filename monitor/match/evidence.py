@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
 
 from monitor.match.model import MAX_EVIDENCE
@@ -52,7 +53,7 @@ class TopicText:
     """Maps character spans of the matched text " " + "".join(pieces) back to chunks;
     a piece is a chunk's normalised words, each followed by a space ("" for none)."""
 
-    def __init__(self, chunks: list[str], pieces: list[str], text: str) -> None:
+    def __init__(self, chunks: list[str], pieces: Sequence[str], text: str) -> None:
         self.chunks = chunks
         self.pieces = pieces
         self.text = text

@@ -37,7 +37,7 @@ from monitor.match.model import (
 )
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
-from monitor.match.support import Support, compile_support, trigger
+from monitor.match.support import Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, Memo, normalise, strip_html
 from monitor.match.topics import Found, Pred, compile_pred
@@ -45,7 +45,6 @@ from monitor.match.topics import Found, Pred, compile_pred
 OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
 # per automaton key: its length, the terms it finds, the topics those terms trigger
 KeyEntry = tuple[int, tuple[int, ...], int]
-_FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 
@@ -53,6 +52,7 @@ _THIRD = itemgetter(2)
 @dataclass(frozen=True)
 class _Topic:
     rule: TopicRule
+    needs: tuple[frozenset[int], ...]  # each must meet the terms present
     pred: Pred
     support: Support
 
@@ -82,7 +82,8 @@ class _Terms:
             {
                 k: (len(k), tuple(v), reduce(or_, (triggers.get(t, 0) for t in v), 0))
                 for k, v in self.keys.items()
-            }
+            },
+            filler=" " + OTHER,
         )
 
     def reducer(self) -> Callable[[str], str]:
@@ -176,7 +177,8 @@ class Matcher:
                 continue
             position = len(compiled)
             pred = compile_pred(node, terms.id)
-            compiled.append(_Topic(rule, pred, compile_support(node, terms.id)))
+            groups = tuple(needs(node, terms.id))
+            compiled.append(_Topic(rule, groups, pred, compile_support(node, terms.id)))
             needed = trigger(node, terms.id, terms.cost)
             if needed is None:
                 always |= 1 << position
@@ -195,22 +197,21 @@ class Matcher:
         if item.content:
             chunks.append(SEP)
             chunks += strip_html(item.content).split()
-        forms = list(map(self._forms.__getitem__, chunks))
-        hits = self._match_topics(item, chunks, forms)
-        candidates = self._people.candidates("".join(map(_SECOND, forms)))
+        # each chunk's pair of forms, split into the two sequences at C speed
+        words, names = zip(*map(self._forms.__getitem__, chunks), strict=True)
+        hits = self._match_topics(item, chunks, words)
+        candidates = self._people.candidates("".join(names))
         if not candidates:
             return tuple(hits)
-        found = self._people.confirm(chunks, list(map(_SECOND, forms)), candidates)
+        found = self._people.confirm(chunks, names, candidates)
         for person in sorted(found):
             rule = self._people.people[person]
             evidence = pick([(p[0], original(chunks, *p)) for p in found[person]])
             hits.append(Hit("person", rule.name, rule.severity, evidence))
         return tuple(hits)
 
-    def _match_topics(
-        self, item: MatchInput, chunks: list[str], forms: list[tuple[str, str]]
-    ) -> list[Hit]:
-        text = " " + "".join(map(_FIRST, forms))
+    def _match_topics(self, item: MatchInput, chunks: list[str], words: Sequence[str]) -> list[Hit]:
+        text = " " + "".join(words)
         occurrences = list(self._automaton.find(text))
         # the terms present, collected at C speed: no Python step per occurrence
         present = set(chain.from_iterable(map(_SECOND, map(_SECOND, occurrences))))
@@ -225,9 +226,9 @@ class Matcher:
             low = candidates & -candidates
             candidates ^= low
             topic = self._topics[low.bit_length() - 1]
-            if not topic.pred(found):
+            if any(map(present.isdisjoint, topic.needs)) or not topic.pred(found):
                 continue
-            where = where or TopicText(chunks, list(map(_FIRST, forms)), text)
+            where = where or TopicText(chunks, words, text)
             terms = topic.support(found)
             for t in terms:
                 if t not in said:

@@ -4,7 +4,8 @@ Each word of a name, and of the text, gets two forms (after ``text.fold``, with
 apostrophes deleted rather than separating: Raja'i = Rajai):
 
 * ``fine``: Latin transliteration variants folded: w -> v, ph -> f, kh -> k, gh -> q,
-  ou/oo -> u, ee -> i, y -> i (not first), doubled letters single (Hassani = Hasani,
+  ou/oo -> u, ee -> i, then a final v after o dropped (Persian final و: Khosrow =
+  Khosrov = Khosro), y -> i (not first), doubled letters single (Hassani = Hasani,
   Nayyeri = Nayeri), a final h after a vowel dropped (Varisheh = Varishe), and a
   first v before a consonant given its vowel (Kurdish Wrisha = Varisha). Arabic script:
   the Persian letters Arabic lacks folded (پ -> ب, چ -> ج, ژ -> ز, گ -> ک: «بور محمدي»
@@ -22,7 +23,8 @@ Variants of a name (``name_forms``): the name itself; without its last word when
 3+ words and what is left is not only given names (Behrouz Ehsani Eslamloo -> Behrouz
 Ehsani, but Mohammad Reza Moghaddam -/-> Mohammad Reza); without a leading honorific
 (Seyed Mohammad Taghavi -> Mohammad Taghavi). A one-word form is dropped unless the
-person allows single words.
+person allows single words. ``MORPHEMES`` are the given names and surname endings a
+compound surname is made of (Nour|mohammad|zadeh): where a text may split a name word.
 Must not: look at items or automata.
 """
 
@@ -74,6 +76,8 @@ def fine(word: str) -> str:
         return word
     for a, b in _LATIN_STEPS:
         word = word.replace(a, b)
+    if word.endswith("ov"):  # a Persian final و after o (w is v by now): Khosrow = Khosro
+        word = word[:-1]
     word = _DOUBLE.sub(r"\1", word)
     word = _FINAL_H.sub("", word)
     word = _FIRST_V.sub("va", word)
@@ -115,8 +119,15 @@ def _keys(words: list[str]) -> frozenset[str]:
     return frozenset(skeleton(w) for word in words for w in people_words(word))
 
 
+# the endings compound surnames are built with (Mohammad|zadeh, Ali|pour, Hosseini|nejad)
+_AFFIXES = """
+zadeh pour poor nejad nezhad far vand doost dust kia abadi khani زاده پور نژاد فر وند دوست کیا
+""".split()
 GIVEN = _keys(_GIVEN_LATIN + _GIVEN_ARABIC)
 HONORIFICS = _keys(_HONORIFICS_LATIN + _HONORIFICS_ARABIC)
+# the parts a compound surname is made of, found inside a name word to know where a
+# text may split it (Nourmohammadzadeh = Nour Mohammad Zadeh)
+MORPHEMES = frozenset(m for m in GIVEN | _keys(_AFFIXES) if len(m) >= 3)
 
 
 def name_forms(name: str, allow_single_word: bool) -> list[list[str]]:

@@ -15,12 +15,20 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, combinations
 from typing import NamedTuple
 
 from monitor.match.automaton import Automaton
 from monitor.match.model import SEVERITIES, Person, RuleProblem
-from monitor.match.names import fine, keys, name_forms, people_words, similar, skeleton
+from monitor.match.names import (
+    MORPHEMES,
+    fine,
+    keys,
+    name_forms,
+    people_words,
+    similar,
+    skeleton,
+)
 from monitor.match.text import SEP, Memo, is_arabic_script
 
 _PROCLITICS = frozenset(("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"))
@@ -41,7 +49,10 @@ OTHER = "|"  # stands for a word no name can contain; no key holds it
 
 def _pieces(words: list[str]) -> set[str]:
     """Skeletons a text word must have to take part in finding these words: a name word,
-    several joined (Baniamerian), or a word's head or tail split off (Etemadi | Far)."""
+    several joined (Baniamerian), a word's head or tail split off (Etemadi | Far), or any
+    run between two places where a text may break the name: between its words, and
+    where a given name or a surname ending begins or ends inside one (Nourmohammadzadeh
+    written Nour Mohammad Zadeh or Nourmohammad Zadeh)."""
     parts = [skeleton(w) for w in words]
     out = set(keys(words))
     for i in range(len(parts)):
@@ -49,7 +60,16 @@ def _pieces(words: list[str]) -> set[str]:
             out.update(keys(words[i:j]))
         out.update(parts[i][:n] for n in range(2, len(parts[i])))
         out.update(parts[i][n:] for n in range(1, len(parts[i]) - 1))
+    joined = "".join(parts)
+    breaks = {0, *accumulate(map(len, parts))}
+    for start, part in zip(accumulate(map(len, parts), initial=0), parts, strict=False):
+        for end, length in _MORPHEMES.find(part):
+            breaks.update((start + end + 1 - length, start + end + 1))
+    out.update(joined[a:b] for a, b in combinations(sorted(breaks), 2) if b - a >= 2)
     return out
+
+
+_MORPHEMES: Automaton[int] = Automaton({m: len(m) for m in MORPHEMES})
 
 
 class PeopleIndex:
@@ -94,7 +114,7 @@ class PeopleIndex:
                 )
         self._pieces = frozenset(pieces)
         self.automaton: Automaton[tuple[Entry, ...]] = Automaton(
-            {k: tuple(v) for k, v in entries.items()}
+            {k: tuple(v) for k, v in entries.items()}, filler=OTHER
         )
         self.words: Memo[ChunkWords] = Memo(self._chunk_words, limit=50_000)
 
@@ -128,7 +148,7 @@ class PeopleIndex:
     def confirm(
         self,
         chunks: list[str],
-        zvals: list[str],
+        zvals: Sequence[str],
         candidates: list[tuple[int, tuple[Entry, ...]]],
     ) -> dict[int, list[Place]]:
         """Person index -> where each confirmed mention is, in text order; ``zvals`` are
@@ -146,7 +166,7 @@ class PeopleIndex:
         self,
         chunks: list[str],
         ends: list[int],
-        zvals: list[str],
+        zvals: Sequence[str],
         start: int,
         end: int,
         fines: tuple[str, ...],
