@@ -73,8 +73,13 @@ class TopicText:
         if self.text[end] == " ":
             end -= 1
         k0, w0, n0 = self._where(start)
+        if n0 == 1 and end < self.starts[k0 + 1]:  # one word, alone in its chunk: common
+            return start, _ONE_WORD[self.chunks[k0]]
         k1, w1, n1 = self._where(end)
         return start, original(self.chunks, k0, w0, n0, k1, w1, n1)
+
+
+_ONE_WORD: Memo[str] = Memo(lambda chunk: original([chunk], 0, 0, 1, 0, 0, 1), limit=50_000)
 
 
 def pick(found: list[tuple[int, str]]) -> tuple[str, ...]:

@@ -105,6 +105,9 @@ def compile_pred(node: Node, ids: TermIds, title: bool = False) -> Pred:
     if isinstance(node, Meta):
         return _meta(node)
     if isinstance(node, Not):
+        if isinstance(node.child, Term) and not title:  # -word: one test, no call
+            tid = ids(node.child)
+            return lambda f: tid not in f.present
         inner = compile_pred(node.child, ids, title)
         return lambda f: not inner(f)
     if isinstance(node, Or):
@@ -216,6 +219,12 @@ def _all(preds: list[Pred]) -> Pred:
     if len(preds) == 2:
         a, b = preds
         return lambda f: a(f) and b(f)
+    if len(preds) == 3:  # spelled out: a loop costs more than the tests themselves
+        a, b, c = preds
+        return lambda f: a(f) and b(f) and c(f)
+    if len(preds) == 4:
+        a, b, c, d = preds
+        return lambda f: a(f) and b(f) and c(f) and d(f)
 
     def all_of(f: Found) -> bool:
         for p in preds:
