@@ -193,13 +193,10 @@ def test_watchlist_problems_are_all_reported() -> None:
     assert "allow_single_word" in e.value.problems[1].message
 
 
-def test_ten_thousand_names_build_quickly() -> None:
-    import time
-
+def test_ten_thousand_names_build_and_match() -> None:
+    # Build time and memory are measured in bench/match_speed.py.
     people = [Person(f"Name{i} Surname{i % 977}x{i}", (f"نام{i} فامیل{i}",)) for i in range(10_000)]
-    t0 = time.perf_counter()
     m = Matcher.build([], people)
-    assert time.perf_counter() - t0 < 10
     assert [h.key for h in m.match(MatchInput("", "said Name42 Surname42x42 today"))] == [
         "Name42 Surname42x42"
     ]

