@@ -1,13 +1,15 @@
 """The command-line side of alerting: ``monitor digest`` and ``monitor deliveries``.
 
-``cli.py`` parses the arguments and hands them here with the store and the clock;
-everything that sends goes through ``alerts.Dispatcher``, so a digest sent from the
-command line is recorded exactly like one sent by ``monitor run``.
-Must not: parse arguments, open the database or read the environment itself.
+This module declares these commands' arguments; ``cli.py`` parses them and hands them
+here with the store and the clock. Everything that sends goes through
+``alerts.Dispatcher``, so a digest sent from the command line is recorded exactly like
+one sent by ``monitor run``.
+Must not: open the database or read the environment itself.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
@@ -18,12 +20,25 @@ from typing import Any
 from alerts.dispatch import DispatchReport
 from monitor import report
 from monitor.alerting import Alerting
-from monitor.errors import MonitorError
+from monitor.errors import UsageError
 from storage import Store
+from storage.records import OUTBOX_STATES
 
 
-class NothingToDoError(MonitorError):
-    """The command was given something that does not exist (exit 2)."""
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Adds ``monitor digest`` and ``monitor deliveries`` to the command parser."""
+    digest = sub.add_parser("digest", parents=[common], help="send the digests that are due")
+    digest.add_argument("--digest", metavar="ID", help="only this digest")
+    digest.add_argument("--now", metavar="ISO8601", help="act as if it were this time")
+    digest.add_argument("--preview", action="store_true", help="print, send nothing")
+    deliveries = sub.add_parser("deliveries", parents=[common], help="the alert outbox")
+    actions = deliveries.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", parents=[common], help="newest deliveries first")
+    listing.add_argument("--state", choices=OUTBOX_STATES)
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true")
+    retry = actions.add_parser("retry", parents=[common], help="send a delivery again")
+    retry.add_argument("id", type=int, metavar="ID")
 
 
 def digest(
@@ -39,12 +54,12 @@ def digest(
     settings = alerting.settings
     if only is not None and settings.digest(only) is None:
         known = ", ".join(d.id for d in settings.digests) or "none configured"
-        raise NothingToDoError(f"--digest: no digest {only!r} (digests: {known})")
+        raise UsageError(f"--digest: no digest {only!r} (digests: {known})")
     if not settings.digests:
         print("no digests are configured (alerts.digests)")
         return 0
     if settings.smtp is None:
-        raise NothingToDoError("digests need a mail server: alerts.smtp is not configured")
+        raise UsageError("digests need a mail server: alerts.smtp is not configured")
 
     async def go() -> DispatchReport | None:
         async with alerting.dispatcher(store, clock, **dispatch_options) as dispatcher:
@@ -83,7 +98,7 @@ def deliveries_retry(store: Store, clock: Callable[[], datetime], message_id: in
     try:
         status = store.retry_message(message_id, clock())
     except LookupError:
-        raise NothingToDoError(f"no delivery with id {message_id}") from None
+        raise UsageError(f"no delivery with id {message_id}") from None
     print(
         f"delivery {status.id} ({status.kind} to {status.target}) is pending again; "
         "`monitor run` sends it within seconds, or `monitor poll` / `monitor digest` now"
@@ -91,4 +106,4 @@ def deliveries_retry(store: Store, clock: Callable[[], datetime], message_id: in
     return 0
 
 
-__all__ = ["NothingToDoError", "deliveries_list", "deliveries_retry", "digest"]
+__all__ = ["add_parsers", "deliveries_list", "deliveries_retry", "digest"]

@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from alerts import routing
-from alerts.dispatch import Dispatcher
+from alerts.dispatch import CRASH_POINTS, Dispatcher
 from alerts.settings import (
     SOURCE_EVENTS,
     AlertSettings,
@@ -25,6 +25,7 @@ from alerts.settings import (
 from alerts.smtp import SmtpSender
 from alerts.webhook import WebhookSender, webhook_client
 from monitor.config import Config
+from monitor.errors import UsageError
 from storage import MatchRecord, Route, Store
 
 
@@ -137,3 +138,20 @@ class Alerting:
                 crash_at=crash_at,
                 lease=lease,
             )
+
+
+def dispatch_options(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Test and tuning switches from the environment (docs/alerts.md):
+    MONITOR_FAULT_INJECTION kills the process at a delivery step (crash tests);
+    MONITOR_OUTBOX_LEASE is how many seconds a claimed message stays claimed."""
+    options: dict[str, Any] = {}
+    if crash_at := environ.get("MONITOR_FAULT_INJECTION"):
+        if crash_at not in CRASH_POINTS:
+            raise UsageError(f"MONITOR_FAULT_INJECTION must be one of {', '.join(CRASH_POINTS)}")
+        options["crash_at"] = crash_at
+    if lease := environ.get("MONITOR_OUTBOX_LEASE"):
+        try:
+            options["lease"] = timedelta(seconds=float(lease))
+        except ValueError:
+            raise UsageError("MONITOR_OUTBOX_LEASE must be a number of seconds") from None
+    return options

@@ -13,30 +13,24 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
 
-from alerts.dispatch import CRASH_POINTS, DispatchReport
+from alerts.dispatch import DispatchReport
 from alerts.errors import DeliveryError
 from monitor import alert_commands, feed_commands, logs, report, story_commands
-from monitor.alerting import Alerting
+from monitor.alerting import Alerting, dispatch_options
 from monitor.config import Config, load_config
-from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.errors import ConfigError, InputError, MonitorError, UsageError
 from monitor.health import check_health
 from monitor.pipeline import PollReport
 from monitor.rules import build_matcher
 from monitor.runtime import Rules, feed_definitions
 from storage import Store
 from storage.errors import StorageError
-from storage.records import OUTBOX_STATES
 
 DEFAULT_DATABASE_URL = "sqlite:///monitor.db"
 log = logging.getLogger("monitor")
-
-
-class UsageError(MonitorError):
-    """A command-line argument is wrong (exit 2)."""
 
 
 def utcnow() -> datetime:
@@ -90,18 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--since", metavar="DATE", help="only items fetched since (ISO date or time)"
     )
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    digest = sub.add_parser("digest", parents=[common], help="send the digests that are due")
-    digest.add_argument("--digest", metavar="ID", help="only this digest")
-    digest.add_argument("--now", metavar="ISO8601", help="act as if it were this time")
-    digest.add_argument("--preview", action="store_true", help="print, send nothing")
-    deliveries = sub.add_parser("deliveries", parents=[common], help="the alert outbox")
-    actions = deliveries.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", parents=[common], help="newest deliveries first")
-    listing.add_argument("--state", choices=OUTBOX_STATES)
-    listing.add_argument("--limit", type=int, default=50)
-    listing.add_argument("--json", action="store_true")
-    retry = actions.add_parser("retry", parents=[common], help="send a delivery again")
-    retry.add_argument("id", type=int, metavar="ID")
+    alert_commands.add_parsers(sub, common)
     rematch = sub.add_parser(
         "rematch", parents=[common], help="apply the current topics and people to stored items"
     )
@@ -188,23 +171,6 @@ def cmd_poll(config: Config, args: argparse.Namespace, environ: Mapping[str, str
     return 1 if reports and len(failed) == len(reports) else 0
 
 
-def dispatch_options(environ: Mapping[str, str]) -> dict[str, Any]:
-    """Test and tuning switches from the environment (docs/alerts.md):
-    MONITOR_FAULT_INJECTION kills the process at a delivery step (crash tests);
-    MONITOR_OUTBOX_LEASE is how many seconds a claimed message stays claimed."""
-    options: dict[str, Any] = {}
-    if crash_at := environ.get("MONITOR_FAULT_INJECTION"):
-        if crash_at not in CRASH_POINTS:
-            raise UsageError(f"MONITOR_FAULT_INJECTION must be one of {', '.join(CRASH_POINTS)}")
-        options["crash_at"] = crash_at
-    if lease := environ.get("MONITOR_OUTBOX_LEASE"):
-        try:
-            options["lease"] = timedelta(seconds=float(lease))
-        except ValueError:
-            raise UsageError("MONITOR_OUTBOX_LEASE must be a number of seconds") from None
-    return options
-
-
 def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
     from monitor.service import run_service
 
@@ -224,29 +190,11 @@ def cmd_run(config: Config, environ: Mapping[str, str]) -> int:
 
 
 def cmd_rematch(config: Config, args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from monitor.rematch import rematch
+    from monitor.rematch import rematch_command
 
     since = parse_since(args.since)
-    matcher = build_matcher(config)
-    alerting = Alerting(config, environ)
     with open_store(environ, config) as store:
-        found = rematch(config, store, matcher, utcnow, since=since,
-                        router=alerting.router if args.alert else None)  # fmt: skip
-
-        async def send() -> DispatchReport:
-            async with alerting.dispatcher(store, utcnow, **dispatch_options(environ)) as d:
-                return await d.dispatch_due(("webhook", "notice"))
-
-        sent = asyncio.run(send()) if args.alert else None
-    news = ", ".join(f"{k} {v}" for k, v in sorted({**found.topics, **found.people}.items()))
-    print(f"rematched {found.items} items: {found.matched} newly matched" +
-          (f" ({news})" if news else ""))  # fmt: skip
-    if sent is not None:
-        print(f"alerts: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed;"
-              " digest entries wait for each digest's next time")  # fmt: skip
-    elif found.matched:
-        print("not alerted (use --alert to alert them)")
-    return 0
+        return rematch_command(config, store, environ, utcnow, since=since, alert=args.alert)
 
 
 def cmd_digest(config: Config, args: argparse.Namespace, environ: Mapping[str, str]) -> int:
@@ -365,7 +313,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             print(problem, file=sys.stderr)
         print(f"{len(e.problems)} problem(s) in the configuration", file=sys.stderr)
         return 2
-    except (UsageError, InputError, alert_commands.NothingToDoError) as e:
+    except (UsageError, InputError) as e:
         print(f"monitor: {e}", file=sys.stderr)
         return 2
     except (MonitorError, StorageError, DeliveryError) as e:

@@ -11,7 +11,8 @@ logged with its traceback.
     │   └── ParseError       the document could not be turned into items
     ├── StorageError         the database refused or could not be reached
     ├── DeliveryError        an alert could not be delivered; stays pending and is retried
-    └── InputError           a file given on the command line is malformed
+    ├── InputError           a file given on the command line is malformed
+    └── UsageError           a command-line argument or switch is wrong (exit 2)
 """
 
 from __future__ import annotations
@@ -89,3 +90,7 @@ class DeliveryError(MonitorError):
 
 class InputError(MonitorError):
     """A file given on the command line is malformed; the message names the line."""
+
+
+class UsageError(MonitorError):
+    """A command-line argument (or an environment switch) is wrong: exit 2."""

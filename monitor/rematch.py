@@ -7,22 +7,27 @@ report newly matched may be news to a researcher, or noise after a rule change, 
 the operator decides. With ``--alert`` the routes are stored in the transaction that
 stores the matches, and a webhook an item already got is never sent again (the
 outbox keeps one message per endpoint and item).
-Must not: fetch or parse anything, or send (the CLI dispatches afterwards).
+Must not: fetch or parse anything; ``rematch`` never sends (``rematch_command`` sends
+the due webhooks afterwards, when asked).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from alerts.dispatch import DispatchReport
+from monitor.alerting import Alerting, dispatch_options
 from monitor.config import Config
 from monitor.logs import FIELDS
 from monitor.match import Matcher, MatchInput
 from monitor.model import FeedSettings
 from monitor.pipeline import Router, match_input
+from monitor.rules import build_matcher
 from storage import MatchRecord, Store, StoredItem
 
 log = logging.getLogger("monitor.rematch")
@@ -78,3 +83,33 @@ def _input(item: StoredItem, feeds: Mapping[str, FeedSettings]) -> MatchInput:
     return MatchInput(title=item.title, summary=item.summary, content=item.content,
                       language=item.language, feed_id=item.feed_id, label=item.feed_label,
                       country=item.feed_country)  # fmt: skip
+
+
+def rematch_command(
+    config: Config,
+    store: Store,
+    environ: Mapping[str, str],
+    clock: Callable[[], datetime],
+    *,
+    since: datetime | None,
+    alert: bool,
+) -> int:
+    """``monitor rematch``: rematch, then (with ``alert``) send the due webhooks."""
+    alerting = Alerting(config, environ)
+    found = rematch(config, store, build_matcher(config), clock, since=since,
+                    router=alerting.router if alert else None)  # fmt: skip
+
+    async def send() -> DispatchReport:
+        async with alerting.dispatcher(store, clock, **dispatch_options(environ)) as d:
+            return await d.dispatch_due(("webhook", "notice"))
+
+    sent = asyncio.run(send()) if alert else None
+    news = ", ".join(f"{k} {v}" for k, v in sorted({**found.topics, **found.people}.items()))
+    print(f"rematched {found.items} items: {found.matched} newly matched" +
+          (f" ({news})" if news else ""))  # fmt: skip
+    if sent is not None:
+        print(f"alerts: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed;"
+              " digest entries wait for each digest's next time")  # fmt: skip
+    elif found.matched:
+        print("not alerted (use --alert to alert them)")
+    return 0
