@@ -14,8 +14,8 @@ A crash between a peer's acceptance and ``mark_sent`` leaves the message pending
 under a lease; after the lease it is sent once more with the same ``webhook-id`` or
 ``Message-ID``, which receivers deduplicate on (docs/alerts.md). ``crash_at`` is a
 fault-injection switch for the tests that prove this with a real SIGKILL.
-Must not: decide routing (``routing``), render (``digest``, ``payload``) or talk to
-a peer itself (``webhook``, ``smtp``).
+Must not: decide routing (``routing``), render (``digest``, ``payload``), word notices
+(``notices``) or talk to a peer itself (``webhook``, ``smtp``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from alerts import schedule
+from alerts import notices, schedule
 from alerts.digest import compose_digest, compose_notice
 from alerts.errors import (
     DeliveryError,
@@ -246,7 +246,7 @@ class Dispatcher:
             return
         self._store.mark_retry(message.id, now, error, when)
         report.retried += 1
-        report.problems.append(f"{_name(message)}: {error} (attempt {attempts}, will retry)")
+        report.problems.append(f"{notices.name(message)}: {error} (attempt {attempts}, will retry)")
         log.warning("delivery failed, will retry", extra={"fields": {
             **_fields(message), "error": error, "attempt": attempts,
             "next_attempt": when.isoformat()}})  # fmt: skip
@@ -255,20 +255,10 @@ class Dispatcher:
         now = self._clock()
         self._store.mark_failed(message.id, now, error)
         report.failed += 1
-        report.problems.append(f"{_name(message)}: {error} (failed)")
+        report.problems.append(f"{notices.name(message)}: {error} (failed)")
         log.error("delivery failed", extra={"fields": {**_fields(message), "error": error}})
         if message.kind != "notice":  # a notice about a failed notice would loop
-            self._notify(
-                "delivery.failed",
-                f"delivery.failed:{message.kind}:{message.target}:{now:%Y-%m-%d}",
-                f"Delivery failed: {_name(message)}",
-                f"A message could not be delivered and will not be tried again.\n\n"
-                f"Message: {_name(message)} (outbox id {message.id})\n"
-                f"Last error: {error}\n\n"
-                f"`monitor deliveries list --state failed` shows every failed message;\n"
-                f"`monitor deliveries retry {message.id}` sends this one again.\n"
-                f"Further failures to {message.target} today are not told again.\n",
-            )
+            self._notify(notices.delivery_failed(message, error, now))
 
     def _disable(self, message: OutboxMessage, error: str, report: DispatchReport) -> None:
         now = self._clock()
@@ -277,42 +267,24 @@ class Dispatcher:
         self._store.mark_retry(message.id, now, error, now)
         count = self._store.disable_endpoint(message.target, now, error)
         report.disabled += count
-        report.problems.append(f"{_name(message)}: {error} (endpoint disabled)")
+        report.problems.append(f"{notices.name(message)}: {error} (endpoint disabled)")
         log.error("webhook endpoint disabled", extra={"fields": {
             **_fields(message), "error": error, "messages_disabled": count}})  # fmt: skip
         if not count:  # another message to it, sent at the same time, disabled it first
             return
-        self._notify(
-            "endpoint.disabled",
-            f"endpoint.disabled:{message.target}:{now.isoformat()}",
-            f"Webhook {message.target} disabled: the endpoint answered 410 Gone",
-            f"The webhook endpoint {message.target!r} answered 410 Gone, which asks never\n"
-            f"to be called again. It is disabled: {count} pending alert(s) to it are kept\n"
-            f"as disabled and new alerts to it are stored but not sent.\n\n"
-            f"Last error: {error}\n\n"
-            f"When the endpoint is fixed, `monitor deliveries retry {message.id}` enables\n"
-            f"it again and resends that alert; `monitor deliveries list --state disabled`\n"
-            f"lists the others.\n",
-        )
+        self._notify(notices.endpoint_disabled(message, error, count, now))
 
-    def _notify(self, event: str, key: str, subject: str, body: str) -> None:
+    def _notify(self, notice: notices.Notice) -> None:
         if self._settings.operator is None or self._settings.smtp is None:
             return
-        self._store.add_notice(event, key, subject, body, self._clock())
+        self._store.add_notice(notice.event, notice.key, notice.subject, notice.body,
+                               self._clock())  # fmt: skip
 
     def _crash(self, point: str) -> None:
         if self._crash_at == point:
             log.warning("fault injection: killing this process", extra={"fields": {
                 "at": point}})  # fmt: skip
             os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _name(message: OutboxMessage) -> str:
-    if message.kind == "webhook":
-        return f"webhook {message.target} for item {message.item.id if message.item else '?'}"
-    if message.kind == "digest" and message.period_end is not None:
-        return f"digest {message.target} for {message.period_end:%Y-%m-%d %H:%M} UTC"
-    return f"operator notice {message.subject or message.event!r}"
 
 
 def _fields(message: OutboxMessage) -> dict[str, object]:
