@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from monitor.discovery import FeedLink, choose, feed_links, looks_like_html, page_text
 from monitor.errors import FeedError
 from monitor.fetch import Fetcher
+from monitor.handover import match_input
 from monitor.match import Matcher
 from monitor.model import (
     FeedSettings,
@@ -28,7 +29,6 @@ from monitor.model import (
     ParsedItem,
 )
 from monitor.parse import ParserPool
-from monitor.pipeline import match_input
 from storage import MatchRecord, Route
 
 MAX_ITEMS = 500  # as many as a poll keeps

@@ -26,8 +26,9 @@ from typing import Protocol
 
 from monitor import cadence, grouping
 from monitor.errors import FeedError, FetchError
+from monitor.handover import Router, match_input, no_routes, to_new_item
 from monitor.logs import FIELDS
-from monitor.match import Matcher, MatchInput
+from monitor.match import Matcher
 from monitor.model import FeedSettings, FetchRequest, FetchResult, ParsedFeed, ParsedItem
 from storage import (
     FeedForUpdate,
@@ -36,10 +37,7 @@ from storage import (
     NewItemIds,
     PollFailed,
     PollSucceeded,
-    Route,
     Store,
-    StoredItem,
-    StoryPrint,
 )
 
 log = logging.getLogger("monitor.poll")
@@ -76,52 +74,6 @@ class PollReport:
         return self.status == "error"
 
 
-def match_input(feed: FeedSettings, item: ParsedItem | StoredItem) -> MatchInput:
-    """What the matcher sees of an item of ``feed``: its text and its feed's metadata
-    (a new item from a poll, or a stored one being matched again)."""
-    return MatchInput(
-        title=item.title,
-        summary=item.summary,
-        content=item.content,
-        language=item.language or feed.language,
-        feed_id=feed.id,
-        label=feed.label.value,
-        country=feed.country,
-        tags=feed.tags,
-    )
-
-
-Router = Callable[[tuple[MatchRecord, ...]], tuple[Route, ...]]
-
-
-def _no_routes(matches: tuple[MatchRecord, ...]) -> tuple[Route, ...]:
-    return ()
-
-
-def _to_new_item(
-    item: ParsedItem,
-    matches: tuple[MatchRecord, ...],
-    routes: tuple[Route, ...],
-    story: StoryPrint | None = None,
-) -> NewItem:
-    return NewItem(
-        identity=item.identity,
-        identity_kind=item.identity_kind,
-        title=item.title,
-        url=item.url,
-        summary=item.summary,
-        content=item.content,
-        published=item.published,
-        published_is_fetch_time=item.published_is_fetch_time,
-        guid=item.guid,
-        author=item.author,
-        language=item.language,
-        matches=matches,
-        routes=routes,
-        story=story,
-    )
-
-
 class Pipeline:
     """Polls feeds through the stages and records every outcome in the store."""
 
@@ -148,7 +100,7 @@ class Pipeline:
         self._max_items = max_items
         # Where a new item's alerts go (``alerts.routing``): its deliveries are stored
         # in the transaction that stores the item, so none is lost in a crash.
-        self._router = router or _no_routes
+        self._router = router or no_routes
         # People named for their office (judges, rapporteurs): never a shared person.
         self._officials = officials
         # Polls in flight, from fetch to store. Without a bound, a cycle of 1,000 feeds
@@ -162,7 +114,7 @@ class Pipeline:
         """Match, route and group the next items with these (feeds.yaml changed); polls
         in flight finish with what they started with."""
         self._matcher = matcher
-        self._router = router or _no_routes
+        self._router = router or no_routes
         self._officials = officials
 
     async def poll_many(self, feeds: Sequence[FeedSettings]) -> list[PollReport]:
@@ -240,7 +192,7 @@ class Pipeline:
             story = None
             if parsed_item.identity not in stored:
                 story = grouping.story_print(parsed_item, matches, officials)
-            items.append(_to_new_item(parsed_item, matches, self._router(matches), story))
+            items.append(to_new_item(parsed_item, matches, self._router(matches), story))
         new_ids = self._succeed(feed, started, result, body_hash, items)
         return PollReport(
             feed.id,

@@ -23,10 +23,10 @@ from datetime import datetime
 from alerts.dispatch import DispatchReport
 from monitor.alerting import Alerting, dispatch_options
 from monitor.config import Config
+from monitor.handover import Router, match_input
 from monitor.logs import FIELDS
 from monitor.match import Matcher, MatchInput
 from monitor.model import FeedSettings
-from monitor.pipeline import Router, match_input
 from monitor.rules import build_matcher
 from storage import MatchRecord, Store, StoredItem
 

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from alerts.dispatch import Dispatcher
 from monitor.config import Config
 from monitor.fetch import Fetcher
+from monitor.handover import Router
 from monitor.health import check_health
 from monitor.match import Matcher
 from monitor.model import FeedSettings
 from monitor.parse import ParserPool
-from monitor.pipeline import Pipeline, PollReport, Router
+from monitor.pipeline import Pipeline, PollReport
 from monitor.rules import officials
 from monitor.runtime import ConfigWatch, Rules, feed_definitions
 from monitor.scheduler import APSchedulerPolls
