@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from monitor.discovery import FeedLink, choose, feed_links, looks_like_html, page_text
 from monitor.errors import FeedError
 from monitor.fetch import Fetcher
-from monitor.handover import match_input
+from monitor.handover import as_records, match_input
 from monitor.match import Matcher
 from monitor.model import (
     FeedSettings,
@@ -123,7 +123,7 @@ def verdicts(
     for item in items:
         hits = matcher.match(match_input(feed, item))
         if hits:
-            matches = tuple(MatchRecord(h.kind, h.key, h.severity, h.evidence) for h in hits)
+            matches = as_records(hits)
             out.append(Verdict(item, matches, router(matches)))
     return out
 

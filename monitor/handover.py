@@ -8,9 +8,9 @@ Must not: run a stage, or touch the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from monitor.match import MatchInput
+from monitor.match import Hit, MatchInput
 from monitor.model import FeedSettings, ParsedItem
 from storage import MatchRecord, NewItem, Route, StoredItem, StoryPrint
 
@@ -59,3 +59,8 @@ def to_new_item(
         routes=routes,
         story=story,
     )
+
+
+def as_records(hits: Iterable[Hit]) -> tuple[MatchRecord, ...]:
+    """The matcher's hits as the records storage keeps (and routing reads)."""
+    return tuple(MatchRecord(h.kind, h.key, h.severity, h.evidence) for h in hits)

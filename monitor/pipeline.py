@@ -26,7 +26,7 @@ from typing import Protocol
 
 from monitor import cadence, grouping
 from monitor.errors import FeedError, FetchError
-from monitor.handover import Router, match_input, no_routes, to_new_item
+from monitor.handover import Router, as_records, match_input, no_routes, to_new_item
 from monitor.logs import FIELDS
 from monitor.match import Matcher
 from monitor.model import FeedSettings, FetchRequest, FetchResult, ParsedFeed, ParsedItem
@@ -204,8 +204,7 @@ class Pipeline:
         )
 
     def _match(self, feed: FeedSettings, item: ParsedItem) -> tuple[MatchRecord, ...]:
-        hits = self._matcher.match(match_input(feed, item))
-        return tuple(MatchRecord(h.kind, h.key, h.severity, h.evidence) for h in hits)
+        return as_records(self._matcher.match(match_input(feed, item)))
 
     def _succeed(
         self,

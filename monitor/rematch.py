@@ -23,12 +23,12 @@ from datetime import datetime
 from alerts.dispatch import DispatchReport
 from monitor.alerting import Alerting, dispatch_options
 from monitor.config import Config
-from monitor.handover import Router, match_input
+from monitor.handover import Router, as_records, match_input
 from monitor.logs import FIELDS
 from monitor.match import Matcher, MatchInput
 from monitor.model import FeedSettings
 from monitor.rules import build_matcher
-from storage import MatchRecord, Store, StoredItem
+from storage import Store, StoredItem
 
 log = logging.getLogger("monitor.rematch")
 
@@ -54,16 +54,15 @@ def rematch(
     stores what it newly matches; with ``router``, also where that is alerted."""
     feeds = {f.id: f for f in config.feeds}
     report = RematchReport()
+    route = (lambda added: router(tuple(added))) if router else None
     with closing(store.iter_items(since)) as stored:
         for item in stored:
             report.items += 1
-            hits = matcher.match(_input(item, feeds))
-            records = [MatchRecord(h.kind, h.key, h.severity, h.evidence) for h in hits]
+            records = as_records(matcher.match(_input(item, feeds)))
             known = {("topic", t) for t in item.topics} | {("person", p) for p in item.people}
             fresh = [r for r in records if (r.kind, r.key) not in known]
             if not fresh:
                 continue
-            route = (lambda added: router(tuple(added))) if router else None
             added = store.add_matches(item.id, fresh, clock(), "rematch", router=route)
             if added:
                 report.matched += 1
