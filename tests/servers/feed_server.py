@@ -31,14 +31,12 @@ from __future__ import annotations
 import email.utils
 import gzip as gzip_module
 import hashlib
-import socket
 import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from socketserver import TCPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -46,6 +44,7 @@ import brotli
 import pytest
 
 from tests.servers.hostile import HOSTILE, brotli_bomb, deflate_bomb, gzip_bomb
+from tests.servers.loopback import LoopbackHTTPServer
 from tests.servers.responses import send
 
 __all__ = [
@@ -196,48 +195,9 @@ class FeedServer:
             _builtin(handler, path, self)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # handler threads end on their own (see close_connections)
+class _HTTPServer(LoopbackHTTPServer):
+    owner: FeedServer
     request_queue_size = 1024  # benchmarks open hundreds of connections at once
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], handler: type, owner: FeedServer) -> None:
-        self.owner = owner
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind calls getfqdn(), a reverse DNS lookup that can take
-        # seconds on a machine without DNS; we know our name.
-        TCPServer.server_bind(self)
-        self.server_name = "127.0.0.1"
-        self.server_port = self.server_address[1]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Wake every handler thread blocked on a socket so that it ends."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that goes away mid-answer is normal here (hostile routes, timeouts).
-        pass
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

@@ -19,19 +19,18 @@ our signing code is never its own judge. Use the ``webhook_receiver`` fixture, o
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from socketserver import TCPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.servers.loopback import LoopbackHTTPServer
 from tests.servers.responses import send
 
 __all__ = ["Answer", "ReceivedRequest", "WebhookReceiver", "webhook_receiver"]
@@ -192,46 +191,8 @@ def _path(target: str) -> str:
     return urlsplit(target).path
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # handler threads end on their own (see close_connections)
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], handler: type, owner: WebhookReceiver) -> None:
-        self.owner = owner
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind does a reverse DNS lookup that can take seconds offline.
-        TCPServer.server_bind(self)
-        self.server_name = "127.0.0.1"
-        self.server_port = self.server_address[1]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Wake every handler thread blocked on a socket so that it ends."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients leave mid-answer on purpose here (timeouts, capped reads, bad TLS).
-        pass
+class _HTTPServer(LoopbackHTTPServer):
+    owner: WebhookReceiver
 
 
 class _Handler(BaseHTTPRequestHandler):
