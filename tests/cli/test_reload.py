@@ -7,13 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, write_config
+from tests.cli.conftest import Cli, wait_for, write_config
 from tests.servers.feed_server import FeedServer
 
 
@@ -21,15 +20,6 @@ def rss(guid: str, title: str) -> bytes:
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{guid}</title><item>'
             f"<title>{title}</title><guid>{guid}</guid><link>https://ngo.example/{guid}</link>"
             "</item></channel></rss>").encode()  # fmt: skip
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError("condition not reached in time")
 
 
 @pytest.fixture
