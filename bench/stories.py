@@ -106,6 +106,22 @@ def make_print(item: dict[str, object]) -> ItemPrint:
                        published, list(item["topics"]), list(item["people"]))  # type: ignore[call-overload]
 
 
+def corpus(count: int, seed: int) -> list[dict[str, object]]:
+    """``count`` synthetic items, one in ten an edited repost of a recent one."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(20_000)]
+    weights = [1 / (i + 1) for i in range(len(vocab))]
+    zipf = rng.choices(vocab, weights, k=200_000)  # a Zipf-distributed word pool
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    items: list[dict[str, object]] = []
+    for _ in range(count):
+        if items and rng.random() < 0.1:
+            items.append(edited(rng, rng.choice(items[-5000:])))
+        else:
+            items.append(synthetic(rng, zipf, start))
+    return items
+
+
 def pct(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -117,18 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--new", type=int, default=2_000)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    rng = random.Random(args.seed)
-    vocab = [f"w{i}" for i in range(20_000)]
-    weights = [1 / (i + 1) for i in range(len(vocab))]
-    zipf = rng.choices(vocab, weights, k=200_000)  # a Zipf-distributed word pool
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-
-    items: list[dict[str, object]] = []
-    for _ in range(args.stored + args.new):
-        if items and rng.random() < 0.1:
-            items.append(edited(rng, rng.choice(items[-5000:])))
-        else:
-            items.append(synthetic(rng, zipf, start))
+    items = corpus(args.stored + args.new, args.seed)
     stored, new = items[: args.stored], items[args.stored :]
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -17,7 +17,6 @@ Asserts nothing.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from stories import edited, make_print, pct, synthetic  # noqa: E402
+from stories import corpus, make_print, pct  # noqa: E402
 
 from monitor.group import index_keys, lookup  # noqa: E402
 from monitor.grouping import choose  # noqa: E402
@@ -92,16 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--url", help="database URL (default: temporary SQLite files)")
     args = ap.parse_args(argv)
-    rng = random.Random(args.seed)
-    vocab = [f"w{i}" for i in range(20_000)]
-    zipf = rng.choices(vocab, [1 / (i + 1) for i in range(len(vocab))], k=200_000)
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    items: list[dict[str, object]] = []
-    for _ in range(args.stored + args.new):
-        if items and rng.random() < 0.1:
-            items.append(edited(rng, rng.choice(items[-5000:])))
-        else:
-            items.append(synthetic(rng, zipf, start))
+    items = corpus(args.stored + args.new, args.seed)
     stored, new = items[: args.stored], items[args.stored :]
 
     results = {}
