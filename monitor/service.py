@@ -146,17 +146,14 @@ async def run_service(
         ) as pipeline:
             wake = asyncio.Event()
 
-            current = [rules]  # replaced on reload; health and alerts read the newest
-
             async def poll(feed_id: str) -> PollReport | None:
                 feed = feeds.get(feed_id)
                 report = await pipeline.poll_leased(feed) if feed else None
                 if report is None:
                     return None
-                in_force = current[0]
                 try:  # a failing, silent or recovered source is told once, with the poll
-                    changed = check_health(store, in_force.config.health,
-                                           in_force.alerting.settings, clock(), feeds=[feed_id])
+                    changed = check_health(store, rules.config.health, rules.alerting.settings,
+                                           clock(), feeds=[feed_id])  # fmt: skip
                 except Exception:  # never worth a poll: the next one checks again
                     log.exception("health check failed", extra={"fields": {"feed": feed_id}})
                     changed = []
@@ -165,7 +162,8 @@ async def run_service(
                 return report
 
             def apply(new: Rules) -> None:
-                current[0] = new
+                nonlocal rules  # health checks and alerts read the rules now in force
+                rules = new
                 # Storage first: a feed removed from the file stops being due, a new one
                 # is due at once (it has never been polled).
                 store.sync_feeds(feed_definitions(new.config), clock())
