@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import chain
 from operator import itemgetter, or_
 
 from monitor.match.automaton import Automaton
@@ -40,10 +39,11 @@ from monitor.match.query import Term
 from monitor.match.support import Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, Memo, normalise, strip_html
-from monitor.match.topics import Found, Pred, compile_pred
+from monitor.match.topics import Found, Pred, bits_of, compile_pred
 
 OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
-# per automaton key: its length, the terms it finds, the topics those terms trigger
+# per automaton key: its length, the terms it finds, and those terms' bits with the bits
+# of the topics they trigger above them
 KeyEntry = tuple[int, tuple[int, ...], int]
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
@@ -52,7 +52,7 @@ _THIRD = itemgetter(2)
 @dataclass(frozen=True)
 class _Topic:
     rule: TopicRule
-    needs: tuple[frozenset[int], ...]  # each must meet the terms present
+    needs: tuple[int, ...]  # term bit masks: each must meet the terms present
     pred: Pred
     support: Support
 
@@ -78,9 +78,16 @@ class _Terms:
         return tid
 
     def automaton(self, triggers: dict[int, int]) -> Automaton[KeyEntry]:
+        """Each key's value ends with one int: the bits of its terms, and above them
+        (shifted by the number of terms) the bits of the topics those terms trigger."""
+        shift = len(self.ids)
         return Automaton(
             {
-                k: (len(k), tuple(v), reduce(or_, (triggers.get(t, 0) for t in v), 0))
+                k: (
+                    len(k),
+                    tuple(v),
+                    bits_of(v) | reduce(or_, (triggers.get(t, 0) for t in v), 0) << shift,
+                )
                 for k, v in self.keys.items()
             },
             filler=" " + OTHER,
@@ -137,7 +144,8 @@ class Matcher:
         self._topics = topics
         # each key carries the bit mask of the topics its terms trigger
         self._automaton = terms.automaton(triggers)
-        self._always = always  # bit mask of the topics evaluated for every item
+        self._shift = len(terms.ids)  # topic bits start here in an automaton value's mask
+        self._always = always << self._shift  # the topics evaluated for every item
         self._people = people
         topic_form, name_form = terms.reducer(), people.skeleton_chunk
         # chunk -> (its words for topics, its skeleton for names): one look-up for both
@@ -177,7 +185,7 @@ class Matcher:
                 continue
             position = len(compiled)
             pred = compile_pred(node, terms.id)
-            groups = tuple(needs(node, terms.id))
+            groups = tuple(map(bits_of, needs(node, terms.id)))
             compiled.append(_Topic(rule, groups, pred, compile_support(node, terms.id)))
             needed = trigger(node, terms.id, terms.cost)
             if needed is None:
@@ -213,20 +221,20 @@ class Matcher:
     def _match_topics(self, item: MatchInput, chunks: list[str], words: Sequence[str]) -> list[Hit]:
         text = " " + "".join(words)
         occurrences = list(self._automaton.find(text))
-        # the terms present, collected at C speed: no Python step per occurrence
-        present = set(chain.from_iterable(map(_SECOND, map(_SECOND, occurrences))))
-        candidates = reduce(or_, map(_THIRD, map(_SECOND, occurrences)), self._always)
+        # the terms present and the topics they trigger, ORed at C speed
+        bits = reduce(or_, map(_THIRD, map(_SECOND, occurrences)), self._always)
+        candidates = bits >> self._shift
         out: list[Hit] = []
         if not candidates:
             return out
-        found = Found(item, text, present, occurrences)
+        found = Found(item, text, bits, occurrences)
         where: TopicText | None = None
         said: dict[int, tuple[int, str]] = {}  # term -> its first occurrence, as written
         while candidates:
             low = candidates & -candidates
             candidates ^= low
             topic = self._topics[low.bit_length() - 1]
-            if any(map(present.isdisjoint, topic.needs)) or not topic.pred(found):
+            if not all(map(bits.__and__, topic.needs)) or not topic.pred(found):
                 continue
             where = where or TopicText(chunks, words, text)
             terms = topic.support(found)

@@ -64,9 +64,9 @@ def _or(node: Or, ids: TermIds, title: bool) -> Support:
             + [t for holds, part in branches if holds(f) for t in part(f)]
         )
     if not branches:
-        return lambda f: [t for t in plain if t in f.present]
+        return lambda f: [t for t in plain if f.has(t)]
     return lambda f: (
-        [t for t in plain if t in f.present]
+        [t for t in plain if f.has(t)]
         + [t for holds, part in branches if holds(f) for t in part(f)]
     )
 
@@ -83,7 +83,7 @@ def _near(node: Near, ids: TermIds, title: bool) -> Support:
             checks.append((t, _spans_with(node, t, ids, title)))
     if not checks:
         return lambda f: sure
-    return lambda f: sure + [t for t, spans in checks if t in f.present and spans(f)]
+    return lambda f: sure + [t for t, spans in checks if f.has(t) and spans(f)]
 
 
 def _spans_with(node: Node, term: int, ids: TermIds, title: bool) -> Spans:

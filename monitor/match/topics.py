@@ -16,7 +16,7 @@ Must not: normalise text, touch the automaton or build hits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from monitor.match.model import MatchInput
 from monitor.match.query import And, InTitle, Meta, Near, Node, Not, Or, Term
@@ -30,22 +30,25 @@ Occurrence = tuple[int, tuple[int, tuple[int, ...], int]]
 
 
 class Found:
-    """What the automaton found in one item: which terms occur, and (built only when a
-    NEAR, a title: or evidence asks) where, as character spans in text order."""
+    """What the automaton found in one item: which terms occur (``bits``: bit t set when
+    term t does), and (built only when a NEAR, a title: or evidence asks) where, as
+    character spans in text order."""
 
-    __slots__ = ("item", "text", "title_end", "present", "occurrences", "_spans", "_words")
+    __slots__ = ("item", "text", "title_end", "bits", "occurrences", "_spans", "_words")
 
     def __init__(
         self,
         item: MatchInput,
         text: str,  # the normalised text " title \x1f summary \x1f content "
-        present: set[int],
+        bits: int,
         occurrences: list[Occurrence],
     ) -> None:
         self.item = item
         self.text = text
         self.title_end = text.find(SEP)  # spans before it are in the title
-        self.present = present
+        # one int, not a set: the automaton's values OR into it at C speed, and a test
+        # of a term or of a group of terms is one AND
+        self.bits = bits
         self.occurrences = occurrences
         self._spans: dict[int, list[Span]] = {}
         self._words: dict[int, list[Span]] = {}
@@ -68,7 +71,10 @@ class Found:
 
     def in_title(self, term: int) -> bool:
         # occurrences come in text order and never span the separator
-        return term in self.present and self.spans(term)[0][0] < self.title_end
+        return self.has(term) and self.spans(term)[0][0] < self.title_end
+
+    def has(self, term: int) -> bool:
+        return bool(self.bits >> term & 1)
 
     def word_spans(self, term: int, title: bool) -> list[Span]:
         """Word positions of a term's occurrences (one counting pass over the text)."""
@@ -89,7 +95,7 @@ class Found:
         return words
 
 
-Pred = Callable[[Found], bool]
+Pred = Callable[[Found], bool | int]  # an int is true when not 0: one AND, no bool()
 Spans = Callable[[Found], list[Span]]
 TermIds = Callable[[Term], int]
 
@@ -99,23 +105,24 @@ def compile_pred(node: Node, ids: TermIds, title: bool = False) -> Pred:
         tid = ids(node)
         if title:
             return lambda f: f.in_title(tid)
-        return lambda f: tid in f.present
+        bit = 1 << tid
+        return lambda f: f.bits & bit
     if isinstance(node, InTitle):
         return compile_pred(node.child, ids, True)
     if isinstance(node, Meta):
         return _meta(node)
     if isinstance(node, Not):
         if isinstance(node.child, Term) and not title:  # -word: one test, no call
-            tid = ids(node.child)
-            return lambda f: tid not in f.present
+            bit = 1 << ids(node.child)
+            return lambda f: not f.bits & bit
         inner = compile_pred(node.child, ids, title)
         return lambda f: not inner(f)
     if isinstance(node, Or):
         plain = [c for c in node.children if isinstance(c, Term)]
         others = [compile_pred(c, ids, title) for c in node.children if not isinstance(c, Term)]
         if plain and not title:  # the common case: a long OR of words, one C-level test
-            any_of = frozenset(ids(t) for t in plain)
-            others.insert(0, lambda f: not any_of.isdisjoint(f.present))
+            any_of = bits_of(ids(t) for t in plain)
+            others.insert(0, lambda f: f.bits & any_of)
         else:
             others[:0] = [compile_pred(t, ids, title) for t in plain]
         return _any(others)
@@ -133,7 +140,8 @@ def compile_pred(node: Node, ids: TermIds, title: bool = False) -> Pred:
 def compile_spans(node: Node, ids: TermIds, title: bool = False) -> Spans:
     if isinstance(node, Term):
         tid = ids(node)
-        return lambda f: f.word_spans(tid, title) if tid in f.present else []
+        bit = 1 << tid
+        return lambda f: f.word_spans(tid, title) if f.bits & bit else []
     if isinstance(node, InTitle):
         return compile_spans(node.child, ids, True)
     if isinstance(node, Or):
@@ -144,6 +152,14 @@ def compile_spans(node: Node, ids: TermIds, title: bool = False) -> Spans:
         n = node.distance
         return lambda f: near(left(f), right(f), n)
     raise TypeError(f"no positions for {type(node).__name__}")  # checks.py prevents this
+
+
+def bits_of(terms: Iterable[int]) -> int:
+    """The bit mask of a set of term ids."""
+    mask = 0
+    for t in terms:
+        mask |= 1 << t
+    return mask
 
 
 def near(a: list[Span], b: list[Span], n: int) -> list[Span]:
