@@ -2,8 +2,11 @@
 #   docker build -t monitor .
 #   docker run -v "$PWD/feeds.yaml:/config/feeds.yaml:ro" -v monitor-data:/data monitor
 FROM python:3.11-slim AS build
+# a C compiler for the matcher's extension (monitor/match/_chunks.c); only in this stage
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY monitor ./monitor
 COPY storage ./storage
 COPY alerts ./alerts

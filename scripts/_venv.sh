@@ -9,7 +9,8 @@ extras="$1"
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras}"
+# the C extension is built by the install: a change to it reinstalls too
+stamp=".venv/.installed-$(cat pyproject.toml setup.py monitor/match/_chunks.c | sha256sum | cut -c1-16)-${extras}"
 if [ ! -e "$stamp" ]; then
   echo "setting up .venv (first run only; log in .venv/install.log)..." >&2
   # Build-backend chatter goes to the log; it is shown only when the install fails.

@@ -84,6 +84,8 @@ _ONE_WORD: Memo[str] = Memo(lambda chunk: original([chunk], 0, 0, 1, 0, 0, 1), l
 
 def pick(found: list[tuple[int, str]]) -> tuple[str, ...]:
     """Evidence in text order, without repeats (case-blind), at most MAX_EVIDENCE."""
+    if len(found) == 1:  # most hits stand on one term
+        return (found[0][1],) if found[0][1] else ()
     out: list[str] = []
     seen: set[str] = set()
     for _, text in sorted(found):

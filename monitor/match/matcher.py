@@ -7,6 +7,7 @@ its matching forms: its normalised words for topics and its name skeleton for pe
 (a look-up costs about as much as hashing the chunk, and news text repeats its chunks,
 so the Unicode work runs only on unseen ones; normalising the whole text at once in C
 costs more, since ``re`` and ``str.translate`` are slow per character on Persian).
+Splitting, the look-ups and separating the pairs are one C loop (``scan``).
 Then two passes of Aho-Corasick automata, one over the normalised text for every topic
 term, one over the skeletons for every name, and only the topics that a found term can
 trigger are evaluated. Nothing here is quadratic in the text or exponential in a query.
@@ -16,6 +17,7 @@ Must not: do I/O or import the other stages; the memos are its only state.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -36,6 +38,7 @@ from monitor.match.model import (
 )
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
+from monitor.match.scan import scan
 from monitor.match.support import Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, Memo, normalise, strip_html
@@ -45,6 +48,7 @@ OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
 # per automaton key: its length, the terms it finds, and those terms' bits with the bits
 # of the topics they trigger above them
 KeyEntry = tuple[int, tuple[int, ...], int]
+_PUNCTUATION = string.punctuation  # ASCII: what normalisation turns into a separator
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 
@@ -154,6 +158,10 @@ class Matcher:
         shared: dict[tuple[str, str], tuple[str, str]] = {}
 
         def forms(chunk: str) -> tuple[str, str]:
+            if chunk.isascii():
+                core = chunk.strip(_PUNCTUATION)
+                if core.isdigit():  # "1988", "(1988)", "12,": the commonest unseen chunks
+                    return topic_form(core), name_form(core)
             value = (topic_form(chunk), name_form(chunk))
             return shared.setdefault(value, value) if len(shared) < 50_000 else value
 
@@ -199,14 +207,13 @@ class Matcher:
 
     def match(self, item: MatchInput) -> tuple[Hit, ...]:
         """Every topic (in rule order) and person (in list order) found in the item."""
-        chunks = item.title.split()
-        chunks.append(SEP)
-        chunks += strip_html(item.summary).split()
+        texts: tuple[str, ...]
         if item.content:
-            chunks.append(SEP)
-            chunks += strip_html(item.content).split()
-        # each chunk's pair of forms, split into the two sequences at C speed
-        words, names = zip(*map(self._forms.__getitem__, chunks), strict=True)
+            texts = (item.title, strip_html(item.summary), strip_html(item.content))
+        else:
+            texts = (item.title, strip_html(item.summary))
+        # the chunks, and each chunk's pair of forms split into two sequences
+        chunks, words, names = scan(self._forms, texts, SEP)
         hits = self._match_topics(item, chunks, words)
         candidates = self._people.candidates("".join(names))
         if not candidates:

@@ -1,0 +1,5 @@
+from collections.abc import Mapping
+
+def scan(
+    memo: Mapping[str, tuple[str, str]], texts: tuple[str, ...], sep: str, /
+) -> tuple[list[str], list[str], list[str]]: ...
