@@ -66,8 +66,10 @@ class Found:
         got = self._spans.get(term)
         if got is not None:
             return got[0]
-        end, entry = next(o for o in self.occurrences if term in o[1][1])
-        return end - entry[0] + 1, end
+        for end, entry in self.occurrences:  # a loop, not next(genexpr): no generator
+            if term in entry[1]:
+                return end - entry[0] + 1, end
+        raise KeyError(term)
 
     def in_title(self, term: int) -> bool:
         # occurrences come in text order and never span the separator
