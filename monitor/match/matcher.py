@@ -237,11 +237,12 @@ class Matcher:
         found = Found(item, text, bits, occurrences)
         where: TopicText | None = None
         said: dict[int, tuple[int, str]] = {}  # term -> its first occurrence, as written
+        meets = bits.__and__  # a need is met when its mask meets the bits
         while candidates:
             low = candidates & -candidates
             candidates ^= low
             topic = self._topics[low.bit_length() - 1]
-            if not all(map(bits.__and__, topic.needs)) or not topic.pred(found):
+            if not all(map(meets, topic.needs)) or not topic.pred(found):
                 continue
             where = where or TopicText(chunks, words, text)
             terms = topic.support(found)
