@@ -1,13 +1,16 @@
 /* monitor.match._chunks: the matcher's per-chunk loop in C.
  *
- * scan(memo, texts, sep) -> (chunks, firsts, seconds)
+ * scan(memo, texts, sep, digits=None) -> (chunks, firsts, seconds)
  *
  * Splits each text of the tuple `texts` on whitespace exactly as str.split() does
  * (Py_UNICODE_ISSPACE), with the chunk `sep` between two texts, and looks each chunk
  * up as memo[chunk]: PyObject_GetItem, so a dict subclass's __missing__ computes and
  * stores what is not there yet. Each value must be a 2-tuple; its parts go to `firsts`
- * and `seconds`. Knows nothing of what the values mean (monitor.match.scan has the
- * same function in Python, and tests/match compare the two).
+ * and `seconds`. When `digits` is a value, a chunk of ASCII digits that the memo (a
+ * dict) lacks gets it, without a call and without being stored: numbers are most of
+ * what is new in an item, and a memo filled with them is slower for every other chunk.
+ * Knows nothing of what the values mean (monitor.match.scan has the same function in
+ * Python, and tests/match compare the two).
  *
  * Why C: an item is about 120 chunks, and split, the look-ups and separating the pairs
  * cost about 130 ns a chunk in Python; here one pass does all three.
@@ -16,12 +19,35 @@
 #include <Python.h>
 
 static int
-add_chunk(PyObject *memo, PyObject *chunk, PyObject *chunks, PyObject *firsts,
-          PyObject *seconds)
+ascii_digits(PyObject *chunk)
 {
-    PyObject *value = PyObject_GetItem(memo, chunk);
-    if (value == NULL)
-        return -1;
+    if (!PyUnicode_IS_ASCII(chunk))
+        return 0;
+    const Py_UCS1 *c = PyUnicode_1BYTE_DATA(chunk);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(chunk);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (c[i] < '0' || c[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+static int
+add_chunk(PyObject *memo, PyObject *chunk, PyObject *digits, PyObject *chunks,
+          PyObject *firsts, PyObject *seconds)
+{
+    PyObject *value;
+    if (digits != NULL && ascii_digits(chunk)) {
+        value = PyDict_GetItemWithError(memo, chunk); /* borrowed; no __missing__ */
+        if (value == NULL && PyErr_Occurred())
+            return -1;
+        value = value == NULL ? digits : value;
+        Py_INCREF(value);
+    }
+    else {
+        value = PyObject_GetItem(memo, chunk);
+        if (value == NULL)
+            return -1;
+    }
     if (!PyTuple_CheckExact(value) || PyTuple_GET_SIZE(value) != 2) {
         Py_DECREF(value);
         PyErr_SetString(PyExc_TypeError, "memo values must be 2-tuples");
@@ -37,8 +63,8 @@ add_chunk(PyObject *memo, PyObject *chunk, PyObject *chunks, PyObject *firsts,
 }
 
 static int
-split_text(PyObject *memo, PyObject *text, PyObject *chunks, PyObject *firsts,
-           PyObject *seconds)
+split_text(PyObject *memo, PyObject *text, PyObject *digits, PyObject *chunks,
+           PyObject *firsts, PyObject *seconds)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
@@ -55,7 +81,7 @@ split_text(PyObject *memo, PyObject *text, PyObject *chunks, PyObject *firsts,
         PyObject *chunk = PyUnicode_Substring(text, start, i);
         if (chunk == NULL)
             return -1;
-        int rc = add_chunk(memo, chunk, chunks, firsts, seconds);
+        int rc = add_chunk(memo, chunk, digits, chunks, firsts, seconds);
         Py_DECREF(chunk);
         if (rc < 0)
             return -1;
@@ -66,13 +92,18 @@ split_text(PyObject *memo, PyObject *text, PyObject *chunks, PyObject *firsts,
 static PyObject *
 scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "scan(memo, texts, sep) takes 3 arguments");
+    if (nargs < 3 || nargs > 4) {
+        PyErr_SetString(PyExc_TypeError, "scan(memo, texts, sep, digits=None): 3 or 4 arguments");
         return NULL;
     }
     PyObject *memo = args[0], *texts = args[1], *sep = args[2];
+    PyObject *digits = nargs == 4 && args[3] != Py_None ? args[3] : NULL;
     if (!PyTuple_Check(texts) || !PyUnicode_Check(sep)) {
         PyErr_SetString(PyExc_TypeError, "scan(memo, texts: tuple[str, ...], sep: str)");
+        return NULL;
+    }
+    if (digits != NULL && !PyDict_Check(memo)) {
+        PyErr_SetString(PyExc_TypeError, "scan: a digits value needs a dict memo");
         return NULL;
     }
     PyObject *chunks = PyList_New(0), *firsts = PyList_New(0), *seconds = PyList_New(0);
@@ -84,9 +115,9 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_TypeError, "texts must be str");
             goto fail;
         }
-        if (t > 0 && add_chunk(memo, sep, chunks, firsts, seconds) < 0)
+        if (t > 0 && add_chunk(memo, sep, digits, chunks, firsts, seconds) < 0)
             goto fail;
-        if (split_text(memo, text, chunks, firsts, seconds) < 0)
+        if (split_text(memo, text, digits, chunks, firsts, seconds) < 0)
             goto fail;
     }
     return Py_BuildValue("(NNN)", chunks, firsts, seconds);
@@ -99,7 +130,7 @@ fail:
 
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
-     "scan(memo, texts, sep) -> (chunks, firsts, seconds): see monitor.match.scan"},
+     "scan(memo, texts, sep, digits=None) -> (chunks, firsts, seconds): see monitor.match.scan"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -49,6 +49,36 @@ def test_chunks_and_forms(implementation, why, texts, chunks):
     assert list(got_chunks) == scan_py(Memo(forms), texts, SEP)[0]
 
 
+DIGITS = ("#", "##")
+# (why, texts, the values expected) with the memo holding "12" and the digits value
+DIGIT_ROWS = [
+    ("a number the memo has", ("12",), [forms("12")]),
+    ("a number it lacks", ("13 1234567890123",), [DIGITS, DIGITS]),
+    (
+        "not only ASCII digits",
+        ("13, (13) 1e3 ۱۳ ١٣ ²",),
+        [forms(c) for c in "13, (13) 1e3 ۱۳ ١٣ ²".split()],
+    ),
+    ("words as usual", ("a 13",), [forms("a"), DIGITS]),
+]
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize(("why", "texts", "values"), DIGIT_ROWS, ids=[r[0] for r in DIGIT_ROWS])
+def test_numbers_the_memo_lacks_take_the_digits_value(implementation, why, texts, values):
+    calls: list[str] = []
+
+    def counted(chunk: str) -> tuple[str, str]:
+        calls.append(chunk)
+        return forms(chunk)
+
+    memo = Memo(counted, pinned={"12": forms("12")})
+    _, firsts, seconds = implementation(memo, texts, SEP, DIGITS)
+    assert list(zip(firsts, seconds, strict=True)) == values
+    assert not [c for c in calls if c.isascii() and c.isdigit()]  # never computed
+    assert not [c for c in memo if c != "12" and c.isascii() and c.isdigit()]  # nor kept
+
+
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 def test_a_memo_computes_once_and_keeps(implementation):
     calls: list[str] = []
@@ -86,6 +116,13 @@ def test_native_checks_its_arguments():
         native(Memo(forms), ["a"], SEP)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         native(Memo(forms), ("a",))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="dict"):
+        native(MappingOnly(), ("1",), SEP, DIGITS)  # type: ignore[arg-type]
+
+
+class MappingOnly:
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        return forms(key)
 
 
 @pytest.mark.skipif(not scan_module.NATIVE, reason="the C extension is not built")
