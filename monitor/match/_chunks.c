@@ -6,9 +6,10 @@
  * (Py_UNICODE_ISSPACE), with the chunk `sep` between two texts, and looks each chunk
  * up as memo[chunk]: PyObject_GetItem, so a dict subclass's __missing__ computes and
  * stores what is not there yet. Each value must be a 2-tuple; its parts go to `firsts`
- * and `seconds`. When `digits` is a value, a chunk of ASCII digits that the memo (a
- * dict) lacks gets it, without a call and without being stored: numbers are most of
- * what is new in an item, and a memo filled with them is slower for every other chunk.
+ * and `seconds`. When `digits` is a value, a number (ASCII digits, maybe with ASCII
+ * punctuation around them) that the memo (a dict) lacks, and whose digits it lacks
+ * too, gets it, without a call and without being stored: numbers are most of what is
+ * new in an item, and a memo filled with them is slower for every other chunk.
  * Knows nothing of what the values mean (monitor.match.scan has the same function in
  * Python, and tests/match compare the two).
  *
@@ -18,36 +19,66 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* A number: ASCII digits with, at most, other ASCII non-alphanumerics before and after
+ * them ("1988", "(1988)", "12,"); sets [*start, *end) to the digits. */
 static int
-ascii_digits(PyObject *chunk)
+number_core(PyObject *chunk, Py_ssize_t *start, Py_ssize_t *end)
 {
     if (!PyUnicode_IS_ASCII(chunk))
         return 0;
     const Py_UCS1 *c = PyUnicode_1BYTE_DATA(chunk);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(chunk);
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (c[i] < '0' || c[i] > '9')
+    Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(chunk);
+    while (a < b && !Py_ISALNUM(c[a]))
+        a++;
+    while (b > a && !Py_ISALNUM(c[b - 1]))
+        b--;
+    if (a == b)
+        return 0;
+    for (Py_ssize_t i = a; i < b; i++)
+        if (!Py_ISDIGIT(c[i]))
             return 0;
-    return n > 0;
+    *start = a;
+    *end = b;
+    return 1;
+}
+
+/* memo[chunk], or for a number whose chunk and digits the memo both lack, `digits`. */
+static PyObject *
+look_up(PyObject *memo, PyObject *chunk, PyObject *digits)
+{
+    Py_ssize_t a, b;
+    if (digits == NULL || !number_core(chunk, &a, &b))
+        return PyObject_GetItem(memo, chunk);
+    PyObject *value = PyDict_GetItemWithError(memo, chunk); /* borrowed; no __missing__ */
+    if (value != NULL) {
+        Py_INCREF(value);
+        return value;
+    }
+    if (PyErr_Occurred())
+        return NULL;
+    int kept = 0; /* "(1988)" where the memo has 1988: computed like any chunk */
+    if (a > 0 || b < PyUnicode_GET_LENGTH(chunk)) {
+        PyObject *core = PyUnicode_Substring(chunk, a, b);
+        if (core == NULL)
+            return NULL;
+        kept = PyDict_Contains(memo, core);
+        Py_DECREF(core);
+        if (kept < 0)
+            return NULL;
+    }
+    if (kept)
+        return PyObject_GetItem(memo, chunk);
+    Py_INCREF(digits);
+    return digits;
 }
 
 static int
 add_chunk(PyObject *memo, PyObject *chunk, PyObject *digits, PyObject *chunks,
           PyObject *firsts, PyObject *seconds)
 {
-    PyObject *value;
-    if (digits != NULL && ascii_digits(chunk)) {
-        value = PyDict_GetItemWithError(memo, chunk); /* borrowed; no __missing__ */
-        if (value == NULL && PyErr_Occurred())
-            return -1;
-        value = value == NULL ? digits : value;
-        Py_INCREF(value);
-    }
-    else {
-        value = PyObject_GetItem(memo, chunk);
-        if (value == NULL)
-            return -1;
-    }
+    PyObject *value = look_up(memo, chunk, digits);
+    if (value == NULL)
+        return -1;
     if (!PyTuple_CheckExact(value) || PyTuple_GET_SIZE(value) != 2) {
         Py_DECREF(value);
         PyErr_SetString(PyExc_TypeError, "memo values must be 2-tuples");

@@ -3,10 +3,11 @@
 ``scan(memo, texts, sep, digits=None)`` splits each text as ``str.split()`` does, with
 the chunk ``sep`` between two texts, and looks every chunk up as ``memo[chunk]`` (a
 ``Memo`` computes and keeps what it has not seen); each value is a pair, and the pairs
-come back separated: ``(chunks, firsts, seconds)``. With ``digits`` (a pair), a chunk
-of ASCII digits that the memo lacks takes that value, without a call and without being
-kept: numbers are most of the chunks an item brings that were never seen, and a memo
-filled with them makes every other look-up slower (measured: 6% of the whole match).
+come back separated: ``(chunks, firsts, seconds)``. With ``digits`` (a pair), a number
+(ASCII digits, maybe with ASCII punctuation around them: "1988", "(1988)", "12,") that
+the memo lacks, and whose digits it lacks too, takes that value, without a call and
+without being kept: numbers are most of the chunks an item brings that were never
+seen, and a memo filled with them makes every other look-up slower.
 
 The C version (``_chunks.c``, built when the package is installed) does split, look-ups
 and separation in one loop; ``scan_py`` is the same function in Python, used when the
@@ -35,12 +36,24 @@ def scan_py(
     if digits is None:
         firsts, seconds = zip(*map(memo.__getitem__, chunks), strict=True)
     else:
-        get = memo.get
-        firsts, seconds = zip(
-            *((get(c) or digits) if c.isdigit() and c.isascii() else memo[c] for c in chunks),
-            strict=True,
-        )
+        firsts, seconds = zip(*(_look_up(memo, c, digits) for c in chunks), strict=True)
     return chunks, firsts, seconds
+
+
+# ASCII characters that are not letters or digits: what may surround a number's digits
+_NOT_ALNUM = "".join(c for c in map(chr, range(128)) if not c.isalnum())
+
+
+def _look_up(memo: Mapping[str, Pair], chunk: str, digits: Pair) -> Pair:
+    if chunk.isascii():
+        core = chunk.strip(_NOT_ALNUM)
+        if core.isdigit():
+            value = memo.get(chunk)
+            if value is not None:
+                return value
+            if core == chunk or core not in memo:
+                return digits
+    return memo[chunk]
 
 
 class Scan(Protocol):

@@ -50,15 +50,14 @@ def test_chunks_and_forms(implementation, why, texts, chunks):
 
 
 DIGITS = ("#", "##")
+OTHERS = "1e3 ۱۳ ١٣ ² 1,000 1.5 , 13a a13 -"
 # (why, texts, the values expected) with the memo holding "12" and the digits value
 DIGIT_ROWS = [
     ("a number the memo has", ("12",), [forms("12")]),
     ("a number it lacks", ("13 1234567890123",), [DIGITS, DIGITS]),
-    (
-        "not only ASCII digits",
-        ("13, (13) 1e3 ۱۳ ١٣ ²",),
-        [forms(c) for c in "13, (13) 1e3 ۱۳ ١٣ ²".split()],
-    ),
+    ("punctuation around", ("13, (13) -13- 13.\x01",), [DIGITS] * 4),
+    ("around a number the memo has", ("(12) 12,",), [forms("(12)"), forms("12,")]),
+    ("not a number", (OTHERS,), [forms(c) for c in OTHERS.split()]),
     ("words as usual", ("a 13",), [forms("a"), DIGITS]),
 ]
 
@@ -77,6 +76,8 @@ def test_numbers_the_memo_lacks_take_the_digits_value(implementation, why, texts
     assert list(zip(firsts, seconds, strict=True)) == values
     assert not [c for c in calls if c.isascii() and c.isdigit()]  # never computed
     assert not [c for c in memo if c != "12" and c.isascii() and c.isdigit()]  # nor kept
+    numbers = [c for c in calls if c.isascii() and c.strip("(),.-\x01").isdigit()]
+    assert not [c for c in numbers if "12" not in c]
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
