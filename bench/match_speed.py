@@ -5,11 +5,12 @@
 
 Prints build time, items per second on one core (per CPU second of this process, so
 other work on a shared machine does not count; wall time beside it; the first 10% of
-items, on cold memos, apart), peak memory (ru_maxrss) and how many items had hits. Items are made
-before timing, from the domain's words (most of which some topic uses) followed by
-thousands of made-up ones in a Zipf-like mix, so an item holds a realistic dozen or so
-topic terms. About 4% of their words are numbers or one-off tokens, so the memos
-keep missing as they would on real feeds. Targets (issue 3): >= 20,000 items/s,
+items, on cold memos, apart, and the median and range of the other nine tenths), peak
+memory (ru_maxrss), whether the chunk scan is the C extension, and how many items had
+hits. Items are made before timing, from the domain's words (most of which some topic
+uses) followed by thousands of made-up ones in a Zipf-like mix, so an item holds a
+realistic dozen or so topic terms. About 4% of their words are numbers or one-off
+tokens, so the memos keep missing as they would on real feeds. Targets (issue 3): >= 20,000 items/s,
 build < 5 s, < 500 MB.
 """
 
@@ -20,9 +21,10 @@ import cProfile
 import pstats
 import random
 import resource
+import statistics
 import time
 
-from monitor.match import Matcher, MatchInput, Person, TopicRule
+from monitor.match import Matcher, MatchInput, Person, TopicRule, scan
 
 EN = """the of and to in a is that for on was with as by at from his said have has are it an be
 this not were which but had they their been after who would more also its year two one new
@@ -241,14 +243,21 @@ def main() -> None:
         profiler.enable()
     cold = max(1, len(items) // 10)
     with_topics = with_people = 0
+    tenths: list[float] = []  # CPU seconds of each tenth of the items
     t0, c0 = time.perf_counter(), time.process_time()
+    mark = c0
     for i, item in enumerate(items):
-        if i == cold:
-            c_cold = time.process_time() - c0
+        if i and i % cold == 0:
+            now = time.process_time()
+            tenths.append(now - mark)
+            mark = now
         hits = matcher.match(item)
         with_topics += any(h.kind == "topic" for h in hits)
         with_people += any(h.kind == "person" for h in hits)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    tenths.append(time.process_time() - mark)
+    c_cold = tenths[0]
+    warm = sorted(cold / t for t in tenths[1:]) or [cold / c_cold]
     if profiler:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
@@ -263,6 +272,12 @@ def main() -> None:
         f"({len(items) / elapsed:,.0f} per wall second; first {cold} on cold memos: "
         f"{cold / c_cold:,.0f} per CPU second)"
     )
+    print(
+        f"warm tenths ({len(warm)} of {cold} items): median {statistics.median(warm):,.0f} "
+        f"items per CPU second, range {warm[0]:,.0f}-{warm[-1]:,.0f} (a shared machine's "
+        "slow moments move the whole-run figure; the median tenth less)"
+    )
+    print(f"chunk scan: {'C extension' if scan.NATIVE else 'pure Python (extension not built)'}")
     print(f"items with a topic: {with_topics}, with a person: {with_people}")
     print(f"peak memory (ru_maxrss, whole process incl. the items): {peak:.0f} MB")
 
