@@ -147,3 +147,33 @@ def test_the_extension_is_built_where_a_compiler_is():
     if os.environ.get("MONITOR_ALLOW_PURE_PYTHON") == "1":
         pytest.skip("pure Python allowed")
     assert scan_module.NATIVE
+
+
+TOPICS = [
+    ("massacre", '"1988 massacre" OR (1988 NEAR/3 executions)'),
+    ("count", '"12 people" OR "کشتار ۶۷"'),
+    ("decade", "198* killings"),
+]
+TEXTS = [
+    "In 1988 (the 1988 massacre) 4,000 were executed; 12 people, 12, (12) and 13 people.",
+    "Executions of 1988, (1988), 1988. 1988massacre 19880 198 1987 killings.",
+    "کشتار ۶۷ و ۱۳۶۷ (67) 67، 1367: ۱۲ people",
+    "1 22 333 4444 55555 666666 (7) 8, 9. -10- 11a a11 1,000 1.5 12 people",
+]
+
+
+@pytest.mark.skipif(not scan_module.NATIVE, reason="the C extension is not built")
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("topics", [TOPICS[:2], TOPICS], ids=["digits value", "digit prefix"])
+def test_the_matcher_finds_the_same_with_either_scan(monkeypatch, text, topics):
+    """End to end, numbers included: neither the C loop nor the digits value (off when
+    a prefix term is digits) may change a single hit."""
+    from monitor.match import Matcher, MatchInput, TopicRule
+    from monitor.match import matcher as matcher_module
+
+    rules = [TopicRule(i, q) for i, q in topics]
+    item = MatchInput(title=text[:20], summary=text)
+    native = Matcher.build(rules, []).match(item)
+    assert native  # every text has something to find
+    monkeypatch.setattr(matcher_module, "scan", scan_py)
+    assert Matcher.build(rules, []).match(item) == native
