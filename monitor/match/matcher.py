@@ -17,7 +17,6 @@ Must not: do I/O or import the other stages; the memos are its only state.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -38,7 +37,7 @@ from monitor.match.model import (
 )
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
-from monitor.match.scan import scan
+from monitor.match.scan import number, scan
 from monitor.match.support import Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, Memo, normalise, strip_html
@@ -48,7 +47,6 @@ OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
 # per automaton key: its length, the terms it finds, and those terms' bits with the bits
 # of the topics they trigger above them
 KeyEntry = tuple[int, tuple[int, ...], int]
-_PUNCTUATION = string.punctuation  # ASCII: what normalisation turns into a separator
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 
@@ -97,7 +95,7 @@ class _Terms:
             filler=" " + OTHER,
         )
 
-    def reducer(self) -> Callable[[str], str]:
+    def reducer(self, exact: set[str], prefixes: set[str]) -> Callable[[str], str]:
         """chunk -> its normalised words, each followed by a space ("" if it has none),
         each word no key can use written OTHER.
 
@@ -106,7 +104,6 @@ class _Terms:
         The trailing space lets the matcher join chunks with "".join, and a chunk with
         no words ("-", "...") take no room.
         """
-        exact, prefixes = self._words()
         heads = [slice(n) for n in sorted({len(p) for p in prefixes})]
 
         def kept(word: str) -> bool:  # the heads are cut and looked up at C speed
@@ -124,16 +121,18 @@ class _Terms:
 
         return reduce
 
-    def numbers(self) -> tuple[set[str], bool]:
+    @staticmethod
+    def numbers(exact: set[str], prefixes: set[str]) -> tuple[set[str], bool]:
         """The numbers (ASCII digits) some key has, and whether every other number is
         OTHER: it is unless a prefix term is digits (``19*`` keeps 1988)."""
-        exact, prefixes = self._words()
         return {w for w in exact if w.isdigit() and w.isascii()}, not any(
             p.isdigit() for p in prefixes
         )
 
-    def _words(self) -> tuple[set[str], set[str]]:
-        """The words keys have, and the last words of prefix keys."""
+    def words(self) -> tuple[set[str], set[str]]:
+        """The words keys have, and the last words of prefix keys (with ``reducer`` and
+        ``numbers``: a word is kept when it is one of the first or starts with one of
+        the second)."""
         exact: set[str] = set()
         prefixes: set[str] = set()
         for key in self.keys:
@@ -164,17 +163,17 @@ class Matcher:
         self._shift = len(terms.ids)  # topic bits start here in an automaton value's mask
         self._always = always << self._shift  # the topics evaluated for every item
         self._people = people
-        topic_form, name_form = terms.reducer(), people.skeleton_chunk
+        exact, prefixes = terms.words()
+        topic_form, name_form = terms.reducer(exact, prefixes), people.skeleton_chunk
         # chunk -> (its words for topics, its skeleton for names): one look-up for both
         # Most chunks share a few values (a word no rule uses is ("_ ", "|")): one object
         # each, which stays in the CPU cache when the matcher reads them back
         shared: dict[tuple[str, str], tuple[str, str]] = {}
 
         def forms(chunk: str) -> tuple[str, str]:
-            if chunk.isascii():
-                core = chunk.strip(_PUNCTUATION)
-                if core.isdigit():  # "1988", "(1988)", "12,": the commonest unseen chunks
-                    return topic_form(core), name_form(core)
+            core = number(chunk)
+            if core is not None:  # "1988", "(1988)", "12,": the commonest unseen chunks
+                return topic_form(core), name_form(core)
             value = (topic_form(chunk), name_form(chunk))
             return shared.setdefault(value, value) if len(shared) < 50_000 else value
 
@@ -182,7 +181,7 @@ class Matcher:
         # numbers: the ones some key has are kept for good; every other one (about one
         # chunk in 25 of news text, most of them never seen before) is given its forms
         # by scan without a call and without filling the memo
-        numbers, apart = terms.numbers()
+        numbers, apart = terms.numbers(exact, prefixes)
         pinned.update((n, forms(n)) for n in numbers)
         self._digits = (OTHER + " ", name_form("0")) if apart else None
         self._forms: Memo[tuple[str, str]] = Memo(forms, pinned=pinned)

@@ -44,15 +44,23 @@ def scan_py(
 _NOT_ALNUM = "".join(c for c in map(chr, range(128)) if not c.isalnum())
 
 
-def _look_up(memo: Mapping[str, Pair], chunk: str, digits: Pair) -> Pair:
+def number(chunk: str) -> str | None:
+    """The digits of a number chunk ("1988", "(1988)", "12,"), None for any other."""
     if chunk.isascii():
         core = chunk.strip(_NOT_ALNUM)
         if core.isdigit():
-            value = memo.get(chunk)
-            if value is not None:
-                return value
-            if core == chunk or core not in memo:
-                return digits
+            return core
+    return None
+
+
+def _look_up(memo: Mapping[str, Pair], chunk: str, digits: Pair) -> Pair:
+    core = number(chunk)
+    if core is not None:
+        value = memo.get(chunk)
+        if value is not None:
+            return value
+        if core == chunk or core not in memo:
+            return digits
     return memo[chunk]
 
 
