@@ -4,9 +4,9 @@ moments move much less than two separate runs of match_speed.py.
 
     .venv/bin/python bench/match_ab.py [REF] [--items N] [--batch N] [--warm]
 
-REF (default HEAD) is copied out of git into a temporary package (with the C scan of
-the working tree's build, if REF has one); both matchers are built from
-match_speed.py's rules (10,000 people, 50 topics) and must give the same hits on the
+REF (default HEAD) is copied out of git into a temporary package (its C loop, if it
+has one, compiled with the interpreter's compiler and flags); both matchers are built
+from match_speed.py's rules (10,000 people, 50 topics) and must give the same hits on the
 first 3,000 items, or this stops. Then batches of the (fresh, unless --warm) items
 go through each matcher in turn, the order swapped every batch, and it prints the
 median CPU time per item of each and the median of the per-batch ratios new/old.
@@ -20,6 +20,7 @@ import random
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -41,14 +42,20 @@ def package_at(ref: str, into: Path) -> ModuleType:
         if name.endswith(".py"):
             source = subprocess.check_output(["git", "-C", str(ROOT), "show", f"{ref}:{name}"])
             text = source.decode().replace("monitor.match", "oldmatch")
-            # the C scan is the working tree's build: say so if REF's differs
-            text = text.replace("oldmatch._chunks", "monitor.match._chunks")
             (into / "oldmatch" / Path(name).name).write_text(text)
     c_file = "monitor/match/_chunks.c"
-    if c_file in names:
-        was = subprocess.check_output(["git", "-C", str(ROOT), "show", f"{ref}:{c_file}"])
-        if was != (ROOT / c_file).read_bytes():
-            print(f"note: {ref} runs with the working tree's {c_file}, which differs")
+    if c_file in names:  # REF's C loop, compiled as the install compiles it
+        source_c = into / "oldmatch" / "_chunks.c"
+        source_c.write_bytes(
+            subprocess.check_output(["git", "-C", str(ROOT), "show", f"{ref}:{c_file}"])
+        )
+        target = into / "oldmatch" / f"_chunks{sysconfig.get_config_var('EXT_SUFFIX')}"
+        flags = sysconfig.get_config_var("CFLAGS").split()
+        include = sysconfig.get_paths()["include"]
+        subprocess.check_call(
+            [sysconfig.get_config_var("CC").split()[0], *flags, "-fPIC", "-shared"]
+            + [f"-I{include}", str(source_c), "-o", str(target)]
+        )
     sys.path.insert(0, str(into))
     return importlib.import_module("oldmatch")
 
@@ -110,6 +117,10 @@ def main() -> None:
                 times[label].append((time.process_time() - c0) / len(batch) * 1e6)
     old_us, new_us = statistics.median(times["old"]), statistics.median(times["new"])
     ratio = statistics.median(n / o for o, n in zip(times["old"], times["new"], strict=True))
+    native = [
+        "yes" if getattr(getattr(m, "scan", None), "NATIVE", False) else "no" for m in (old, new)
+    ]
+    print(f"C loop: {args.ref} {native[0]}, working tree {native[1]}")
     print(
         f"{args.ref}: {old_us:.1f} us per item ({1e6 / old_us:,.0f}/s); working tree: "
         f"{new_us:.1f} us ({1e6 / new_us:,.0f}/s); median ratio new/old {ratio:.3f}"

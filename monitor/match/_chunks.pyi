@@ -1,9 +1,16 @@
-from collections.abc import Mapping
+from collections.abc import Callable
 
-def scan(
-    memo: Mapping[str, tuple[str, str]],
-    texts: tuple[str, ...],
-    sep: str,
-    digits: tuple[str, str] | None = None,
-    /,
-) -> tuple[list[str], list[str], list[str]]: ...
+class Chunks:
+    def __init__(
+        self,
+        fn: Callable[[str], tuple[str, str]],
+        pinned: dict[str, tuple[str, str]],
+        digits: tuple[str, str] | None,
+        limit: int,
+        seed: int,
+        /,
+    ) -> None: ...
+    def scan(
+        self, texts: tuple[str, ...], sep: str, /
+    ) -> tuple[list[str], list[str], list[str]]: ...
+    def __len__(self) -> int: ...

@@ -7,7 +7,9 @@ its matching forms: its normalised words for topics and its name skeleton for pe
 (a look-up costs about as much as hashing the chunk, and news text repeats its chunks,
 so the Unicode work runs only on unseen ones; normalising the whole text at once in C
 costs more, since ``re`` and ``str.translate`` are slow per character on Persian).
-Splitting, the look-ups and separating the pairs are one C loop (``scan``).
+Splitting, the look-ups and separating the pairs are one C loop (``scan``), whose memo
+is looked up with the chunk's characters where they lie in the text: a chunk seen
+before costs no new string.
 Then two passes of Aho-Corasick automata, one over the normalised text for every topic
 term, one over the skeletons for every name, and only the topics that a found term can
 trigger are evaluated. Nothing here is quadratic in the text or exponential in a query.
@@ -37,10 +39,10 @@ from monitor.match.model import (
 )
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
-from monitor.match.scan import number, scan
+from monitor.match.scan import chunk_memo, number
 from monitor.match.support import Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
-from monitor.match.text import CHUNKS, SEP, Memo, normalise, strip_html
+from monitor.match.text import CHUNKS, SEP, normalise, strip_html
 from monitor.match.topics import Found, Pred, bits_of, compile_pred
 
 OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
@@ -183,8 +185,8 @@ class Matcher:
         # by scan without a call and without filling the memo
         numbers, apart = terms.numbers(exact, prefixes)
         pinned.update((n, forms(n)) for n in numbers)
-        self._digits = (OTHER + " ", name_form("0")) if apart else None
-        self._forms: Memo[tuple[str, str]] = Memo(forms, pinned=pinned)
+        digits = (OTHER + " ", name_form("0")) if apart else None
+        self._forms = chunk_memo(forms, pinned, digits)
 
     @classmethod
     def build(cls, topics: Sequence[TopicRule], people: Sequence[Person]) -> Matcher:
@@ -232,7 +234,7 @@ class Matcher:
         else:
             texts = (item.title, strip_html(item.summary))
         # the chunks, and each chunk's pair of forms split into two sequences
-        chunks, words, names = scan(self._forms, texts, SEP, self._digits)
+        chunks, words, names = self._forms.scan(texts, SEP)
         hits = self._match_topics(item, chunks, words)
         candidates = self._people.candidates("".join(names))
         if not candidates:

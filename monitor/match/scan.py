@@ -1,43 +1,72 @@
 """One item's text -> its whitespace chunks and their two memoised forms, in one pass.
 
-``scan(memo, texts, sep, digits=None)`` splits each text as ``str.split()`` does, with
-the chunk ``sep`` between two texts, and looks every chunk up as ``memo[chunk]`` (a
-``Memo`` computes and keeps what it has not seen); each value is a pair, and the pairs
-come back separated: ``(chunks, firsts, seconds)``. With ``digits`` (a pair), a number
-(ASCII digits, maybe with ASCII punctuation around them: "1988", "(1988)", "12,") that
-the memo lacks, and whose digits it lacks too, takes that value, without a call and
-without being kept: numbers are most of the chunks an item brings that were never
-seen, and a memo filled with them makes every other look-up slower.
+``chunk_memo(fn, pinned, digits, limit)`` makes a bounded memo of ``fn: chunk -> (str,
+str)``; its ``scan(texts, sep)`` splits each text as ``str.split()`` does, with the
+chunk ``sep`` between two texts, looks every chunk up (computing and keeping what it
+has not seen) and gives the pairs back separated: ``(chunks, firsts, seconds)``. When
+``limit`` chunks are kept it starts again from ``pinned``. With ``digits`` (a pair), a
+number (ASCII digits, maybe with ASCII punctuation around them: "1988", "(1988)",
+"12,") that is not kept, and whose digits are not kept either, takes that value,
+without a call and without being kept: numbers are most of the chunks an item brings
+that were never seen, and a memo filled with them makes every other look-up slower.
 
-The C version (``_chunks.c``, built when the package is installed) does split, look-ups
-and separation in one loop; ``scan_py`` is the same function in Python, used when the
+The C version (``_chunks.c``, built when the package is installed) is its own hash
+table, looked up with the characters where they lie in the text, so a chunk seen
+before costs no new string; ``ChunksPy`` is the same memo in Python, used when the
 extension is not built (an install without a compiler still matches the same, more
 slowly). Tests compare the two. Must not: know what the forms mean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Callable
 from typing import Protocol
 
-Forms = tuple[list[str], Sequence[str], Sequence[str]]
+from monitor.match.text import Memo
+
 Pair = tuple[str, str]
+Forms = tuple[list[str], list[str], list[str]]
 
 
-def scan_py(
-    memo: Mapping[str, Pair], texts: tuple[str, ...], sep: str, digits: Pair | None = None
-) -> Forms:
-    chunks = texts[0].split()
-    for text in texts[1:]:
-        chunks.append(sep)
-        chunks += text.split()
-    if not chunks:
-        return chunks, [], []
-    if digits is None:
-        firsts, seconds = zip(*map(memo.__getitem__, chunks), strict=True)
-    else:
-        firsts, seconds = zip(*(_look_up(memo, c, digits) for c in chunks), strict=True)
-    return chunks, firsts, seconds
+class Chunks(Protocol):
+    def scan(self, texts: tuple[str, ...], sep: str, /) -> Forms: ...
+
+    def __len__(self) -> int: ...
+
+
+class ChunksPy:
+    """The memo and its scan in Python: what ``_chunks.Chunks`` does."""
+
+    def __init__(
+        self, fn: Callable[[str], Pair], pinned: dict[str, Pair], digits: Pair | None, limit: int
+    ) -> None:
+        self._memo = Memo(fn, limit=limit, pinned=pinned)
+        self._digits = digits
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+    def scan(self, texts: tuple[str, ...], sep: str, /) -> Forms:
+        chunks = texts[0].split() if texts else []
+        for text in texts[1:]:
+            chunks.append(sep)
+            chunks += text.split()
+        if self._digits is None:
+            pairs = list(map(self._memo.__getitem__, chunks))
+        else:
+            pairs = [self._look_up(c, self._digits) for c in chunks]
+        return chunks, [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def _look_up(self, chunk: str, digits: Pair) -> Pair:
+        core = number(chunk)
+        if core is not None:
+            value = self._memo.get(chunk)
+            if value is not None:
+                return value
+            if core == chunk or core not in self._memo:
+                return digits
+        return self._memo[chunk]
 
 
 # ASCII characters that are not letters or digits: what may surround a number's digits
@@ -53,33 +82,23 @@ def number(chunk: str) -> str | None:
     return None
 
 
-def _look_up(memo: Mapping[str, Pair], chunk: str, digits: Pair) -> Pair:
-    core = number(chunk)
-    if core is not None:
-        value = memo.get(chunk)
-        if value is not None:
-            return value
-        if core == chunk or core not in memo:
-            return digits
-    return memo[chunk]
-
-
-class Scan(Protocol):
-    def __call__(
-        self,
-        memo: Mapping[str, Pair],
-        texts: tuple[str, ...],
-        sep: str,
-        digits: Pair | None = None,
-        /,
-    ) -> Forms: ...
-
-
 try:
-    from monitor.match._chunks import scan as _native
+    from monitor.match._chunks import Chunks as _Native
 except ImportError:  # built without a C compiler: the Python version
     NATIVE = False
-    scan: Scan = scan_py
 else:
     NATIVE = True
-    scan = _native
+
+
+def chunk_memo(
+    fn: Callable[[str], Pair],
+    pinned: dict[str, Pair],
+    digits: Pair | None = None,
+    limit: int = 200_000,
+    native: bool = NATIVE,
+) -> Chunks:
+    """The C memo when the extension is built (or ``native=False``: the Python one)."""
+    if native:
+        # the C table's hash is seeded per memo, so no feed can know which chunks collide
+        return _Native(fn, pinned, digits, limit, secrets.randbits(64))
+    return ChunksPy(fn, pinned, digits, limit)

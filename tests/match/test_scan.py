@@ -1,28 +1,44 @@
-"""scan(): the C loop and its Python twin give the same chunks and forms, row by row."""
+"""Chunks.scan(): the C memo and its Python twin give the same chunks and forms, row by row."""
 
 from __future__ import annotations
 
+import functools
+import gc
 import sys
+import weakref
 
 import pytest
 
 from monitor.match import scan as scan_module
-from monitor.match.scan import scan_py
-from monitor.match.text import SEP, Memo
+from monitor.match.scan import chunk_memo
+from monitor.match.text import SEP
 
-IMPLEMENTATIONS = [pytest.param(scan_py, id="python")]
+IMPLEMENTATIONS = [pytest.param(False, id="python")]
 if scan_module.NATIVE:
-    IMPLEMENTATIONS.append(pytest.param(scan_module.scan, id="native"))
+    IMPLEMENTATIONS.append(pytest.param(True, id="native"))
+needs_native = pytest.mark.skipif(not scan_module.NATIVE, reason="the C extension is not built")
 
 
 def forms(chunk: str) -> tuple[str, str]:
     return chunk.upper(), f"<{chunk}>"
 
 
+class Counted:
+    """forms, remembering every chunk it was called with."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, chunk: str) -> tuple[str, str]:
+        self.calls.append(chunk)
+        return forms(chunk)
+
+
 # (why, texts, chunks expected)
 ROWS = [
     ("empty title", ("", "a b"), ["\x1f", "a", "b"]),
     ("nothing at all", ("",), []),
+    ("no texts", (), []),
     ("three texts", ("t", "s", "c"), ["t", "\x1f", "s", "\x1f", "c"]),
     ("runs of spaces, tabs, newlines", ("  a \t\n b  ", ""), ["a", "b", "\x1f"]),
     ("nbsp and other unicode spaces split", ("a\u00a0b\u2003c\u3000d",), ["a", "b", "c", "d"]),
@@ -33,20 +49,29 @@ ROWS = [
     ),
     ("the separators \\x1c-\\x1f split, as in str.split", ("a\x1fb\x1cc",), ["a", "b", "c"]),
     ("persian and latin mixed", ("حکم اعدام for Behrouz",), ["حکم", "اعدام", "for", "Behrouz"]),
-    ("astral characters", ("𝐀 😀x",), ["𝐀", "😀x"]),
+    (
+        "a latin chunk in a persian text and alone",
+        ("حکم hello", "hello"),
+        ["حکم", "hello", "\x1f", "hello"],
+    ),
+    ("astral characters", ("𝐀 😀x", "x 😀x"), ["𝐀", "😀x", "\x1f", "x", "😀x"]),
     ("one long chunk", ("x" * 10_000,), ["x" * 10_000]),
+    ("the same letters, one longer", ("ab abc ab a",), ["ab", "abc", "ab", "a"]),
 ]
 
 
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("native", IMPLEMENTATIONS)
 @pytest.mark.parametrize(("why", "texts", "chunks"), ROWS, ids=[r[0] for r in ROWS])
-def test_chunks_and_forms(implementation, why, texts, chunks):
-    memo = Memo(forms)
-    got_chunks, firsts, seconds = implementation(memo, texts, SEP)
-    assert list(got_chunks) == chunks
-    assert list(firsts) == [forms(c)[0] for c in chunks]
-    assert list(seconds) == [forms(c)[1] for c in chunks]
-    assert list(got_chunks) == scan_py(Memo(forms), texts, SEP)[0]
+def test_chunks_and_forms(native, why, texts, chunks):
+    fn = Counted()
+    memo = chunk_memo(fn, {}, native=native)
+    for _ in range(2):  # computed, then from the memo
+        got_chunks, firsts, seconds = memo.scan(texts, SEP)
+        assert got_chunks == chunks
+        assert firsts == [forms(c)[0] for c in chunks]
+        assert seconds == [forms(c)[1] for c in chunks]
+    assert sorted(fn.calls) == sorted(set(chunks))  # each distinct chunk computed once
+    assert len(memo) == len(set(chunks))
 
 
 DIGITS = ("#", "##")
@@ -59,84 +84,114 @@ DIGIT_ROWS = [
     ("around a number the memo has", ("(12) 12,",), [forms("(12)"), forms("12,")]),
     ("not a number", (OTHERS,), [forms(c) for c in OTHERS.split()]),
     ("words as usual", ("a 13",), [forms("a"), DIGITS]),
+    ("in a persian text", ("حکم 13 (12)",), [forms("حکم"), DIGITS, forms("(12)")]),
 ]
 
 
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("native", IMPLEMENTATIONS)
 @pytest.mark.parametrize(("why", "texts", "values"), DIGIT_ROWS, ids=[r[0] for r in DIGIT_ROWS])
-def test_numbers_the_memo_lacks_take_the_digits_value(implementation, why, texts, values):
-    calls: list[str] = []
-
-    def counted(chunk: str) -> tuple[str, str]:
-        calls.append(chunk)
-        return forms(chunk)
-
-    memo = Memo(counted, pinned={"12": forms("12")})
-    _, firsts, seconds = implementation(memo, texts, SEP, DIGITS)
+def test_numbers_the_memo_lacks_take_the_digits_value(native, why, texts, values):
+    fn = Counted()
+    memo = chunk_memo(fn, {"12": forms("12")}, DIGITS, native=native)
+    chunks, firsts, seconds = memo.scan(texts, SEP)
+    assert chunks == texts[0].split()
     assert list(zip(firsts, seconds, strict=True)) == values
-    assert not [c for c in calls if c.isascii() and c.isdigit()]  # never computed
-    assert not [c for c in memo if c != "12" and c.isascii() and c.isdigit()]  # nor kept
-    numbers = [c for c in calls if c.isascii() and c.strip("(),.-\x01").isdigit()]
+    assert not [c for c in fn.calls if c.isascii() and c.isdigit()]  # never computed
+    assert len(memo) == 1 + len(set(fn.calls))  # nor kept: only what was computed is
+    numbers = [c for c in fn.calls if c.isascii() and c.strip("(),.-\x01").isdigit()]
     assert not [c for c in numbers if "12" not in c]
 
 
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-def test_a_memo_computes_once_and_keeps(implementation):
-    calls: list[str] = []
+@pytest.mark.parametrize("native", IMPLEMENTATIONS)
+def test_a_full_memo_starts_again_from_the_pinned(native):
+    fn = Counted()
+    memo = chunk_memo(fn, {"p": forms("p")}, limit=3, native=native)
+    sizes = []
+    for word in "a b c d e f".split():
+        assert memo.scan((word, "p"), SEP)[1] == [word.upper(), SEP, "P"]
+        sizes.append(len(memo))
+    assert max(sizes) <= 3
+    assert "p" not in fn.calls  # the pinned chunk is never computed
+    fn.calls.clear()
+    memo.scan(("f",), SEP)
+    assert fn.calls == []  # the last one computed is kept
 
-    def counted(chunk: str) -> tuple[str, str]:
-        calls.append(chunk)
-        return forms(chunk)
 
-    memo = Memo(counted)
-    implementation(memo, ("a b a", "b"), SEP)
-    assert calls == ["a", "b", SEP]
-    assert set(memo) == {"a", "b", SEP}
+@pytest.mark.parametrize("native", IMPLEMENTATIONS)
+def test_many_chunks_each_found_again(native):
+    """The table grows past many sizes; every chunk is still found, none recomputed."""
+    fn = Counted()
+    memo = chunk_memo(fn, {}, native=native)
+    words = [f"w{i}" for i in range(30_000)] + [f"ک{i}" for i in range(30_000)]
+    text = " ".join(words)
+    assert memo.scan((text,), SEP)[1] == [w.upper() for w in words]
+    calls = len(fn.calls)
+    assert memo.scan((text,), SEP)[2] == [f"<{w}>" for w in words]
+    assert len(fn.calls) == calls == len(memo) == 60_000
 
 
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-def test_errors_are_raised_not_swallowed(implementation):
-    with pytest.raises(KeyError):  # a plain dict has no __missing__
-        implementation({}, ("a",), SEP)
-
+@pytest.mark.parametrize("native", IMPLEMENTATIONS)
+def test_errors_are_raised_not_swallowed(native):
     def failing(chunk: str) -> tuple[str, str]:
         raise ValueError(chunk)
 
+    memo = chunk_memo(failing, {}, native=native)
     with pytest.raises(ValueError, match="boom"):
-        implementation(Memo(failing), ("boom",), SEP)
+        memo.scan(("boom", "a"), SEP)
+    assert len(memo) == 0
 
 
-@pytest.mark.skipif(not scan_module.NATIVE, reason="the C extension is not built")
+@needs_native
 def test_native_checks_its_arguments():
-    native = scan_module.scan
-    with pytest.raises(TypeError, match="2-tuples"):
-        native(Memo(lambda c: c), ("a",), SEP)  # type: ignore[arg-type,return-value]
+    from monitor.match._chunks import Chunks
+
+    with pytest.raises(TypeError, match="pairs of str"):
+        chunk_memo(lambda c: c, {}).scan(("a",), SEP)  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="pairs of str"):
+        chunk_memo(lambda c: (c, 1), {}).scan(("a",), SEP)  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="pinned"):
+        chunk_memo(forms, {"a": ("a",)})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="pairs of str"):
+        chunk_memo(forms, {}, ("a",))  # type: ignore[arg-type]
+    memo = chunk_memo(forms, {})
     with pytest.raises(TypeError, match="str"):
-        native(Memo(forms), ("a", 1), SEP)  # type: ignore[arg-type]
+        memo.scan(("a", 1), SEP)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        native(Memo(forms), ["a"], SEP)  # type: ignore[arg-type]
+        memo.scan(["a"], SEP)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        native(Memo(forms), ("a",))  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="dict"):
-        native(MappingOnly(), ("1",), SEP, DIGITS)  # type: ignore[arg-type]
+        memo.scan(("a",))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="__init__"):
+        Chunks.__new__(Chunks).scan(("a",), SEP)
 
 
-class MappingOnly:
-    def __getitem__(self, key: str) -> tuple[str, str]:
-        return forms(key)
-
-
-@pytest.mark.skipif(not scan_module.NATIVE, reason="the C extension is not built")
+@needs_native
 def test_native_keeps_no_references():
-    memo = Memo(forms)
+    memo = chunk_memo(forms, {})
     text = "word " * 100
-    implementation = scan_module.scan
-    implementation(memo, (text,), SEP)  # first: fills the memo
-    value = memo["word"]
-    before = sys.getrefcount(value), sys.getrefcount(value[0]), sys.getrefcount(text)
+    chunks, firsts, _ = memo.scan((text,), SEP)  # first: fills the memo
+    key, value = chunks[0], firsts[0]
+    del chunks, firsts
+    before = sys.getrefcount(key), sys.getrefcount(value), sys.getrefcount(text)
     for _ in range(100):
-        implementation(memo, (text,), SEP)
-    assert (sys.getrefcount(value), sys.getrefcount(value[0]), sys.getrefcount(text)) == before
+        memo.scan((text,), SEP)
+    assert (sys.getrefcount(key), sys.getrefcount(value), sys.getrefcount(text)) == before
+
+
+@needs_native
+def test_native_memo_in_a_cycle_is_collected():
+    class Holder:
+        memo: object = None
+
+        def __call__(self, chunk: str) -> tuple[str, str]:
+            return forms(chunk)
+
+    fn = Holder()
+    fn.memo = chunk_memo(fn, {})
+    fn.memo.scan(("a b",), SEP)  # type: ignore[attr-defined]
+    gone = weakref.ref(fn)
+    del fn
+    gc.collect()
+    assert gone() is None
 
 
 def test_the_extension_is_built_where_a_compiler_is():
@@ -162,7 +217,7 @@ TEXTS = [
 ]
 
 
-@pytest.mark.skipif(not scan_module.NATIVE, reason="the C extension is not built")
+@needs_native
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("topics", [TOPICS[:2], TOPICS], ids=["digits value", "digit prefix"])
 def test_the_matcher_finds_the_same_with_either_scan(monkeypatch, text, topics):
@@ -175,5 +230,5 @@ def test_the_matcher_finds_the_same_with_either_scan(monkeypatch, text, topics):
     item = MatchInput(title=text[:20], summary=text)
     native = Matcher.build(rules, []).match(item)
     assert native  # every text has something to find
-    monkeypatch.setattr(matcher_module, "scan", scan_py)
+    monkeypatch.setattr(matcher_module, "chunk_memo", functools.partial(chunk_memo, native=False))
     assert Matcher.build(rules, []).match(item) == native
