@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
 
 from monitor.match.model import MAX_EVIDENCE
 from monitor.match.text import Memo
@@ -51,20 +50,20 @@ def original(chunks: list[str], k0: int, w0: int, n0: int, k1: int, w1: int, n1:
 
 class TopicText:
     """Maps character spans of the matched text " " + "".join(pieces) back to chunks;
-    a piece is a chunk's normalised words, each followed by a space ("" for none)."""
+    a piece is a chunk's normalised words, each followed by a space ("" for none), and
+    ``ends[k]`` is where piece k ends in "".join(pieces)."""
 
-    def __init__(self, chunks: list[str], pieces: Sequence[str], text: str) -> None:
+    def __init__(self, chunks: list[str], text: str, ends: Sequence[int]) -> None:
         self.chunks = chunks
-        self.pieces = pieces
         self.text = text
-        # where each chunk's piece starts in the text (after its leading space); a chunk
-        # with no words starts where the next does, so bisect passes over it
-        self.starts = list(accumulate(map(len, pieces), initial=1))
+        self.ends = ends
 
     def _where(self, pos: int) -> tuple[int, int, int]:
-        k = bisect_right(self.starts, pos) - 1
-        words = self.pieces[k]
-        return k, words.count(" ", 0, pos - self.starts[k]), words.count(" ")
+        # the piece that holds text[pos]: a chunk with no words ends where the one
+        # before does, so bisect passes over it
+        k = bisect_right(self.ends, pos - 1)
+        start = 1 + (self.ends[k - 1] if k else 0)
+        return k, self.text.count(" ", start, pos), self.text.count(" ", start, 1 + self.ends[k])
 
     def span(self, start: int, end: int) -> tuple[int, str]:
         """(position, original text) of the normalised characters start..end."""
@@ -73,7 +72,7 @@ class TopicText:
         if self.text[end] == " ":
             end -= 1
         k0, w0, n0 = self._where(start)
-        if n0 == 1 and end < self.starts[k0 + 1]:  # one word, alone in its chunk: common
+        if n0 == 1 and end <= self.ends[k0]:  # one word, alone in its chunk: common
             return start, _ONE_WORD[self.chunks[k0]]
         k1, w1, n1 = self._where(end)
         return start, original(self.chunks, k0, w0, n0, k1, w1, n1)

@@ -39,7 +39,7 @@ from monitor.match.model import (
 )
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
-from monitor.match.scan import chunk_memo, number
+from monitor.match.scan import chunk_memo, ends, number
 from monitor.match.support import Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, normalise, strip_html
@@ -233,21 +233,24 @@ class Matcher:
             texts = (item.title, strip_html(item.summary), strip_html(item.content))
         else:
             texts = (item.title, strip_html(item.summary))
-        # the chunks, and each chunk's pair of forms split into two sequences
-        chunks, words, names = self._forms.scan(texts, SEP)
-        hits = self._match_topics(item, chunks, words)
-        candidates = self._people.candidates("".join(names))
+        # the chunks, each side of their pairs of forms joined, and where each chunk's
+        # forms end in those texts (read only when there is a hit)
+        chunks, words, names, word_ends, name_ends = self._forms.scan(texts, SEP)
+        hits = self._match_topics(item, chunks, words, word_ends)
+        candidates = self._people.candidates(names)
         if not candidates:
             return tuple(hits)
-        found = self._people.confirm(chunks, names, candidates)
+        found = self._people.confirm(chunks, names, ends(name_ends), candidates)
         for person in sorted(found):
             rule = self._people.people[person]
             evidence = pick([(p[0], original(chunks, *p)) for p in found[person]])
             hits.append(Hit("person", rule.name, rule.severity, evidence))
         return tuple(hits)
 
-    def _match_topics(self, item: MatchInput, chunks: list[str], words: Sequence[str]) -> list[Hit]:
-        text = " " + "".join(words)
+    def _match_topics(
+        self, item: MatchInput, chunks: list[str], words: str, word_ends: bytes
+    ) -> list[Hit]:
+        text = " " + words
         occurrences = list(self._automaton.find(text))
         # the terms present and the topics they trigger, ORed at C speed
         bits = reduce(or_, map(_THIRD, map(_SECOND, occurrences)), self._always)
@@ -265,7 +268,7 @@ class Matcher:
             topic = self._topics[low.bit_length() - 1]
             if not all(map(meets, topic.needs)) or not topic.pred(found):
                 continue
-            where = where or TopicText(chunks, words, text)
+            where = where or TopicText(chunks, text, ends(word_ends))
             terms = topic.support(found)
             for t in terms:
                 if t not in said:

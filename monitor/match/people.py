@@ -148,16 +148,17 @@ class PeopleIndex:
     def confirm(
         self,
         chunks: list[str],
-        zvals: Sequence[str],
+        text: str,
+        ends: Sequence[int],
         candidates: list[tuple[int, tuple[Entry, ...]]],
     ) -> dict[int, list[Place]]:
-        """Person index -> where each confirmed mention is, in text order; ``zvals`` are
-        the chunks' ``skeleton_chunk``, ``candidates`` what the automaton found in them."""
+        """Person index -> where each confirmed mention is, in text order; ``text`` is
+        the chunks' ``skeleton_chunk`` joined, ``ends[k]`` where chunk k's ends in it,
+        ``candidates`` what the automaton found in it."""
         found: dict[int, list[Place]] = {}
-        ends = list(accumulate(map(len, zvals)))
         for end, entries in candidates:
             for person, fines, arabic, length in entries:
-                place = self._confirm(chunks, ends, zvals, end - length + 1, end, fines, arabic)
+                place = self._confirm(chunks, ends, text, end - length + 1, end, fines, arabic)
                 if place is not None:
                     found.setdefault(person, []).append(place)
         return {p: _longest(places) for p, places in found.items()}
@@ -165,15 +166,16 @@ class PeopleIndex:
     def _confirm(
         self,
         chunks: list[str],
-        ends: list[int],
-        zvals: Sequence[str],
+        ends: Sequence[int],
+        text: str,
         start: int,
         end: int,
         fines: tuple[str, ...],
         arabic: bool,
     ) -> Place | None:
         k0 = bisect_right(ends, start)
-        off0 = start - (ends[k0 - 1] if k0 else 0)
+        base = ends[k0 - 1] if k0 else 0
+        off0 = start - base
         first = self.words[chunks[k0]]
         clitic = 0
         if off0 in first.bounds:
@@ -181,7 +183,7 @@ class PeopleIndex:
         else:
             w0 = bisect_right(first.bounds, off0) - 1
             clitic = off0 - first.bounds[w0]
-            if not arabic or zvals[k0][first.bounds[w0] : off0] not in _PROCLITICS:
+            if not arabic or text[base + first.bounds[w0] : start] not in _PROCLITICS:
                 return None
         k1 = bisect_right(ends, end)
         last = first if k1 == k0 else self.words[chunks[k1]]
@@ -189,15 +191,15 @@ class PeopleIndex:
         if off1 not in last.bounds:
             return None
         w1 = last.bounds.index(off1) - 1
-        text: list[str] = []
+        written: list[str] = []
         for k in range(k0, k1 + 1):
             words = first if k == k0 else last if k == k1 else self.words[chunks[k]]
             lo = w0 if k == k0 else 0
             hi = w1 + 1 if k == k1 else len(words.fines)
-            text.extend(words.fines[lo:hi])
+            written.extend(words.fines[lo:hi])
         if clitic:
-            text[0] = text[0][clitic:]
-        if not similar(fines, tuple(text)):
+            written[0] = written[0][clitic:]
+        if not similar(fines, tuple(written)):
             return None
         return (k0, w0, len(first.fines), k1, w1, len(last.fines))
 

@@ -3,7 +3,9 @@
 ``chunk_memo(fn, pinned, digits, limit)`` makes a bounded memo of ``fn: chunk -> (str,
 str)``; its ``scan(texts, sep)`` splits each text as ``str.split()`` does, with the
 chunk ``sep`` between two texts, looks every chunk up (computing and keeping what it
-has not seen) and gives the pairs back separated: ``(chunks, firsts, seconds)``. When
+has not seen) and gives the pairs back joined side by side: ``(chunks, firsts,
+seconds, first_ends, second_ends)``, where ``firsts`` is every chunk's first joined and
+``ends(first_ends)[k]`` where chunk k's first ends in it (likewise the seconds). When
 ``limit`` chunks are kept it starts again from ``pinned``. With ``digits`` (a pair), a
 number (ASCII digits, maybe with ASCII punctuation around them: "1988", "(1988)",
 "12,") that is not kept, and whose digits are not kept either, takes that value,
@@ -20,13 +22,25 @@ slowly). Tests compare the two. Must not: know what the forms mean.
 from __future__ import annotations
 
 import secrets
+from array import array
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Protocol
 
 from monitor.match.text import Memo
 
 Pair = tuple[str, str]
-Forms = tuple[list[str], list[str], list[str]]
+# chunks, firsts joined, seconds joined, and where each chunk's first and second end
+Forms = tuple[list[str], str, str, bytes, bytes]
+
+
+def ends(packed: bytes) -> memoryview:
+    """``first_ends`` or ``second_ends`` as a sequence of ints (``bisect`` reads it)."""
+    return memoryview(packed).cast("q")
+
+
+def _pack(lengths: list[int]) -> bytes:
+    return array("q", accumulate(lengths)).tobytes()
 
 
 class Chunks(Protocol):
@@ -56,7 +70,14 @@ class ChunksPy:
             pairs = list(map(self._memo.__getitem__, chunks))
         else:
             pairs = [self._look_up(c, self._digits) for c in chunks]
-        return chunks, [p[0] for p in pairs], [p[1] for p in pairs]
+        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+        return (
+            chunks,
+            "".join(firsts),
+            "".join(seconds),
+            _pack(list(map(len, firsts))),
+            _pack(list(map(len, seconds))),
+        )
 
     def _look_up(self, chunk: str, digits: Pair) -> Pair:
         core = number(chunk)

@@ -10,7 +10,7 @@ import weakref
 import pytest
 
 from monitor.match import scan as scan_module
-from monitor.match.scan import chunk_memo
+from monitor.match.scan import Forms, chunk_memo, ends
 from monitor.match.text import SEP
 
 IMPLEMENTATIONS = [pytest.param(False, id="python")]
@@ -20,7 +20,21 @@ needs_native = pytest.mark.skipif(not scan_module.NATIVE, reason="the C extensio
 
 
 def forms(chunk: str) -> tuple[str, str]:
+    if chunk == "-":  # forms may be empty: no room in the joined text
+        return "", ""
     return chunk.upper(), f"<{chunk}>"
+
+
+def split_back(got: Forms) -> tuple[list[str], list[str], list[str]]:
+    """The chunks and each one's two forms, cut back out of the joined texts."""
+    chunks, firsts, seconds, first_ends, second_ends = got
+    out = [chunks]
+    for text, packed in ((firsts, first_ends), (seconds, second_ends)):
+        at = list(ends(packed))
+        assert len(at) == len(chunks)
+        assert (at[-1] if at else 0) == len(text)
+        out.append([text[a:b] for a, b in zip([0, *at], at, strict=False)])
+    return out[0], out[1], out[2]
 
 
 class Counted:
@@ -57,6 +71,7 @@ ROWS = [
     ("astral characters", ("𝐀 😀x", "x 😀x"), ["𝐀", "😀x", "\x1f", "x", "😀x"]),
     ("one long chunk", ("x" * 10_000,), ["x" * 10_000]),
     ("the same letters, one longer", ("ab abc ab a",), ["ab", "abc", "ab", "a"]),
+    ("a chunk whose forms are empty", ("a - b", "-"), ["a", "-", "b", "\x1f", "-"]),
 ]
 
 
@@ -66,7 +81,7 @@ def test_chunks_and_forms(native, why, texts, chunks):
     fn = Counted()
     memo = chunk_memo(fn, {}, native=native)
     for _ in range(2):  # computed, then from the memo
-        got_chunks, firsts, seconds = memo.scan(texts, SEP)
+        got_chunks, firsts, seconds = split_back(memo.scan(texts, SEP))
         assert got_chunks == chunks
         assert firsts == [forms(c)[0] for c in chunks]
         assert seconds == [forms(c)[1] for c in chunks]
@@ -93,7 +108,7 @@ DIGIT_ROWS = [
 def test_numbers_the_memo_lacks_take_the_digits_value(native, why, texts, values):
     fn = Counted()
     memo = chunk_memo(fn, {"12": forms("12")}, DIGITS, native=native)
-    chunks, firsts, seconds = memo.scan(texts, SEP)
+    chunks, firsts, seconds = split_back(memo.scan(texts, SEP))
     assert chunks == texts[0].split()
     assert list(zip(firsts, seconds, strict=True)) == values
     assert not [c for c in fn.calls if c.isascii() and c.isdigit()]  # never computed
@@ -108,7 +123,7 @@ def test_a_full_memo_starts_again_from_the_pinned(native):
     memo = chunk_memo(fn, {"p": forms("p")}, limit=3, native=native)
     sizes = []
     for word in "a b c d e f".split():
-        assert memo.scan((word, "p"), SEP)[1] == [word.upper(), SEP, "P"]
+        assert split_back(memo.scan((word, "p"), SEP))[1] == [word.upper(), SEP, "P"]
         sizes.append(len(memo))
     assert max(sizes) <= 3
     assert "p" not in fn.calls  # the pinned chunk is never computed
@@ -124,9 +139,9 @@ def test_many_chunks_each_found_again(native):
     memo = chunk_memo(fn, {}, native=native)
     words = [f"w{i}" for i in range(30_000)] + [f"ک{i}" for i in range(30_000)]
     text = " ".join(words)
-    assert memo.scan((text,), SEP)[1] == [w.upper() for w in words]
+    assert split_back(memo.scan((text,), SEP))[1] == [w.upper() for w in words]
     calls = len(fn.calls)
-    assert memo.scan((text,), SEP)[2] == [f"<{w}>" for w in words]
+    assert split_back(memo.scan((text,), SEP))[2] == [f"<{w}>" for w in words]
     assert len(fn.calls) == calls == len(memo) == 60_000
 
 
@@ -166,15 +181,24 @@ def test_native_checks_its_arguments():
 
 @needs_native
 def test_native_keeps_no_references():
-    memo = chunk_memo(forms, {})
+    made: list[tuple[str, str]] = []
+
+    def keeping(chunk: str) -> tuple[str, str]:
+        made.append(forms(chunk))
+        return made[-1]
+
+    memo = chunk_memo(keeping, {}, limit=2)
     text = "word " * 100
-    chunks, firsts, _ = memo.scan((text,), SEP)  # first: fills the memo
-    key, value = chunks[0], firsts[0]
-    del chunks, firsts
-    before = sys.getrefcount(key), sys.getrefcount(value), sys.getrefcount(text)
+    chunks = memo.scan((text,), SEP)[0]  # first: fills the memo
+    key, (first, second) = chunks[0], made[0]
+    del chunks
+    before = [sys.getrefcount(x) for x in (key, first, second, text)]
     for _ in range(100):
         memo.scan((text,), SEP)
-    assert (sys.getrefcount(key), sys.getrefcount(value), sys.getrefcount(text)) == before
+    assert [sys.getrefcount(x) for x in (key, first, second, text)] == before
+    memo.scan(("a b c d", "e f"), SEP)  # fills the memo mid-scan: it starts again
+    del memo
+    assert [sys.getrefcount(x) for x in (first, second)] == [before[1] - 1, before[2] - 1]
 
 
 @needs_native
