@@ -39,8 +39,8 @@ def ends(packed: bytes) -> memoryview:
     return memoryview(packed).cast("q")
 
 
-def _pack(lengths: list[int]) -> bytes:
-    return array("q", accumulate(lengths)).tobytes()
+def _pack(forms: tuple[str, ...]) -> bytes:
+    return array("q", accumulate(map(len, forms))).tobytes()
 
 
 class Chunks(Protocol):
@@ -66,27 +66,17 @@ class ChunksPy:
         for text in texts[1:]:
             chunks.append(sep)
             chunks += text.split()
-        if self._digits is None:
-            pairs = list(map(self._memo.__getitem__, chunks))
-        else:
-            pairs = [self._look_up(c, self._digits) for c in chunks]
-        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
-        return (
-            chunks,
-            "".join(firsts),
-            "".join(seconds),
-            _pack(list(map(len, firsts))),
-            _pack(list(map(len, seconds))),
-        )
+        if not chunks:
+            return chunks, "", "", b"", b""
+        get, miss = self._memo.get, self._miss
+        firsts, seconds = zip(*[get(c) or miss(c) for c in chunks], strict=True)
+        return chunks, "".join(firsts), "".join(seconds), _pack(firsts), _pack(seconds)
 
-    def _look_up(self, chunk: str, digits: Pair) -> Pair:
-        core = number(chunk)
-        if core is not None:
-            value = self._memo.get(chunk)
-            if value is not None:
-                return value
-            if core == chunk or core not in self._memo:
-                return digits
+    def _miss(self, chunk: str) -> Pair:
+        if self._digits is not None:
+            core = number(chunk)
+            if core is not None and (core == chunk or core not in self._memo):
+                return self._digits
         return self._memo[chunk]
 
 
