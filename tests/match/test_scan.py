@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import sys
 import weakref
 
@@ -199,6 +200,42 @@ def test_native_keeps_no_references():
     memo.scan(("a b c d", "e f"), SEP)  # fills the memo mid-scan: it starts again
     del memo
     assert [sys.getrefcount(x) for x in (first, second)] == [before[1] - 1, before[2] - 1]
+
+
+def _c_hash(seed: int, chunk: str) -> int:
+    """_chunks.c's hash (FNV-1a per character, murmur3's finaliser), for the test below."""
+    mask = 2**64 - 1
+    h = seed
+    for c in chunk:
+        h = ((h ^ ord(c)) * 0x100000001B3) & mask
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & mask
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & mask
+    return h ^ (h >> 33)
+
+
+@needs_native
+def test_chunks_made_to_collide_only_miss_the_memo():
+    """A feed that knew the seed could make every chunk land on one slot: past 32 probes
+    a chunk is not kept, so it costs a call each time, never a longer search."""
+    from monitor.match._chunks import Chunks
+
+    seed = 1988
+    words = (f"w{i}" for i in itertools.count())
+    colliding = list(itertools.islice((w for w in words if _c_hash(seed, w) % 1024 == 7), 40))
+    assert len(colliding) == 40
+    fn = Counted()
+    memo = Chunks(fn, {}, None, 1000, seed)  # 1,024 slots until 512 chunks are kept
+    text = " ".join(colliding)
+    for _ in range(2):
+        assert split_back(memo.scan((text, "plain"), SEP))[1] == [
+            *(w.upper() for w in colliding),
+            SEP,
+            "PLAIN",
+        ]
+    assert len(memo) == 32 + 2  # 32 of them, the separator and "plain"
+    assert len(fn.calls) == 40 + 2 + 8  # the 8 not kept are computed again
 
 
 @needs_native
