@@ -21,7 +21,7 @@
  * either, gets it, without a call and without being kept: numbers are most of what is
  * new in an item, and a memo filled with them is slower for every other chunk.
  *
- * The hash is seeded per process (by the caller) and a probe stops after MAX_PROBES
+ * The hash is seeded per memo (by the caller) and a probe stops after MAX_PROBES
  * slots: chunks made to collide (a hostile feed) then only miss the memo, and each
  * costs one call of fn, never a longer search.
  *
@@ -36,7 +36,7 @@
 #include <Python.h>
 #include <stdint.h>
 
-#define MAX_PROBES 32
+#define MAX_PROBES 64
 #define MIN_SLOTS 1024
 
 typedef struct {
@@ -144,9 +144,9 @@ drop_all(Chunks *self)
     self->used = 0;
 }
 
-/* Keeps key -> (first, second) (new references taken); a slot beyond MAX_PROBES means
- * the chunk is not kept, which only costs a later call. */
-static void
+/* Keeps key -> (first, second) (new references taken); 0 when no slot was free within
+ * MAX_PROBES, and the chunk is not kept, which only costs a later call. */
+static int
 put(Chunks *self, uint64_t hash, PyObject *key, PyObject *first, PyObject *second)
 {
     size_t i = (size_t)hash;
@@ -161,9 +161,10 @@ put(Chunks *self, uint64_t hash, PyObject *key, PyObject *first, PyObject *secon
             e->first = first;
             e->second = second;
             self->used++;
-            return;
+            return 1;
         }
     }
+    return 0;
 }
 
 static int
@@ -242,7 +243,17 @@ compute(Chunks *self, uint64_t hash, PyObject *chunk)
         Py_DECREF(value);
         return NULL;
     }
-    put(self, hash, chunk, PyTuple_GET_ITEM(value, 0), PyTuple_GET_ITEM(value, 1));
+    PyObject *first = PyTuple_GET_ITEM(value, 0), *second = PyTuple_GET_ITEM(value, 1);
+    /* a run of MAX_PROBES full slots: chance, in a table a quarter full or more (it
+     * grows, and the run splits), or chunks made to collide in one that is not (they
+     * are not kept, and the table does not grow for them) */
+    if (!put(self, hash, chunk, first, second) && (size_t)(self->used + 1) * 4 > self->mask + 1) {
+        if (grow(self) < 0) {
+            Py_DECREF(value);
+            return NULL;
+        }
+        put(self, hash, chunk, first, second);
+    }
     return value;
 }
 
@@ -329,15 +340,21 @@ joined(Out *out, int side, PyObject **ends)
         return NULL;
     }
     int64_t *at = (int64_t *)PyBytes_AS_STRING(*ends);
+    int kind = PyUnicode_KIND(text);
+    void *data = PyUnicode_DATA(text);
     Py_ssize_t end = 0;
     for (Py_ssize_t k = 0; k < out->n; k++) {
         PyObject *form = out->forms[k * 2 + side];
         Py_ssize_t length = PyUnicode_GET_LENGTH(form);
-        if (length && PyUnicode_CopyCharacters(text, end, form, 0, length) < 0) {
-            Py_DECREF(text);
-            Py_CLEAR(*ends);
-            return NULL;
-        }
+        int from = PyUnicode_KIND(form);
+        const void *chars = PyUnicode_DATA(form);
+        /* the text is as wide as its widest form: copy, or widen character by character
+         * (PyUnicode_CopyCharacters checks everything again on every call) */
+        if (from == kind)
+            memcpy((char *)data + end * kind, chars, (size_t)length * kind);
+        else
+            for (Py_ssize_t i = 0; i < length; i++)
+                PyUnicode_WRITE(kind, data, end + i, PyUnicode_READ(from, chars, i));
         end += length;
         at[k] = end;
     }
@@ -558,6 +575,10 @@ PyInit__chunks(void)
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
+    if (PyModule_AddIntConstant(m, "MAX_PROBES", MAX_PROBES) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     Py_INCREF(&ChunksType);
     if (PyModule_AddObject(m, "Chunks", (PyObject *)&ChunksType) < 0) {
         Py_DECREF(&ChunksType);

@@ -1,5 +1,7 @@
 from collections.abc import Callable
 
+MAX_PROBES: int
+
 class Chunks:
     def __init__(
         self,

@@ -217,16 +217,18 @@ def _c_hash(seed: int, chunk: str) -> int:
 
 @needs_native
 def test_chunks_made_to_collide_only_miss_the_memo():
-    """A feed that knew the seed could make every chunk land on one slot: past 32 probes
-    a chunk is not kept, so it costs a call each time, never a longer search."""
-    from monitor.match._chunks import Chunks
+    """A feed that knew the seed could make every chunk land on one slot: past
+    MAX_PROBES a chunk is not kept, so it costs a call each time, never a longer search,
+    and the table does not grow for it."""
+    from monitor.match._chunks import MAX_PROBES, Chunks
 
-    seed = 1988
+    seed, extra = 1988, 8
     words = (f"w{i}" for i in itertools.count())
-    colliding = list(itertools.islice((w for w in words if _c_hash(seed, w) % 1024 == 7), 40))
-    assert len(colliding) == 40
+    colliding = [
+        *itertools.islice((w for w in words if _c_hash(seed, w) % 1024 == 7), MAX_PROBES + extra)
+    ]
     fn = Counted()
-    memo = Chunks(fn, {}, None, 1000, seed)  # 1,024 slots until 512 chunks are kept
+    memo = Chunks(fn, {}, None, 1000, seed)  # 1,024 slots until 256 chunks are kept
     text = " ".join(colliding)
     for _ in range(2):
         assert split_back(memo.scan((text, "plain"), SEP))[1] == [
@@ -234,8 +236,8 @@ def test_chunks_made_to_collide_only_miss_the_memo():
             SEP,
             "PLAIN",
         ]
-    assert len(memo) == 32 + 2  # 32 of them, the separator and "plain"
-    assert len(fn.calls) == 40 + 2 + 8  # the 8 not kept are computed again
+    assert len(memo) == MAX_PROBES + 2  # MAX_PROBES of them, the separator and "plain"
+    assert len(fn.calls) == MAX_PROBES + extra + 2 + extra  # the others, computed again
 
 
 @needs_native
