@@ -258,7 +258,7 @@ class Matcher:
         out: list[Hit] = []
         if not candidates:
             return out
-        found = Found(item, text, bits, occurrences)
+        found: Found | None = None  # made for the first topic whose needs are met
         where: TopicText | None = None
         said: dict[int, tuple[int, str]] = {}  # term -> its first occurrence, as written
         meets = bits.__and__  # a need is met when its mask meets the bits
@@ -266,7 +266,10 @@ class Matcher:
             low = candidates & -candidates
             candidates ^= low
             topic = self._topics[low.bit_length() - 1]
-            if not all(map(meets, topic.needs)) or not topic.pred(found):
+            if not all(map(meets, topic.needs)):
+                continue
+            found = found or Found(item, text, bits, occurrences)
+            if not topic.pred(found):
                 continue
             where = where or TopicText(chunks, text, ends(word_ends))
             terms = topic.support(found)
