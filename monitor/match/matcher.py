@@ -40,14 +40,14 @@ from monitor.match.model import (
 from monitor.match.people import PeopleIndex
 from monitor.match.query import Term
 from monitor.match.scan import chunk_memo, ends, number
-from monitor.match.support import Support, compile_support, needs, trigger
+from monitor.match.support import Gates, Support, compile_support, needs, trigger
 from monitor.match.terms import patterns
 from monitor.match.text import CHUNKS, SEP, normalise, strip_html
 from monitor.match.topics import Found, Pred, bits_of, compile_pred
 
 OTHER = "_"  # stands for a word no topic can use; normalisation never makes "_"
-# per automaton key: its length, the terms it finds, and those terms' bits with the bits
-# of the topics they trigger above them
+# per automaton key: its length, the terms it finds, and those terms' bits with, above
+# them, the bits of the topics they trigger and of the topics whose check group they are in
 KeyEntry = tuple[int, tuple[int, ...], int]
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
@@ -81,19 +81,22 @@ class _Terms:
                 self.keys.setdefault(text, []).append(tid)
         return tid
 
-    def automaton(self, triggers: dict[int, int]) -> Automaton[KeyEntry]:
-        """Each key's value ends with one int: the bits of its terms, and above them
-        (shifted by the number of terms) the bits of the topics those terms trigger."""
+    def automaton(
+        self, triggers: dict[int, int], checks: dict[int, int], topics: int
+    ) -> Automaton[KeyEntry]:
+        """Each key's value ends with one int: the bits of its terms; above them (shifted
+        by the number of terms) the bits of the topics those terms trigger; above those
+        (shifted by the number of topics more) the bits of the topics whose check group
+        has one of those terms."""
         shift = len(self.ids)
+
+        def mask(v: list[int]) -> int:
+            triggered = reduce(or_, (triggers.get(t, 0) for t in v), 0)
+            checked = reduce(or_, (checks.get(t, 0) for t in v), 0)
+            return bits_of(v) | triggered << shift | checked << (shift + topics)
+
         return Automaton(
-            {
-                k: (
-                    len(k),
-                    tuple(v),
-                    bits_of(v) | reduce(or_, (triggers.get(t, 0) for t in v), 0) << shift,
-                )
-                for k, v in self.keys.items()
-            },
+            {k: (len(k), tuple(v), mask(v)) for k, v in self.keys.items()},
             filler=" " + OTHER,
         )
 
@@ -155,15 +158,16 @@ class Matcher:
         self,
         topics: list[_Topic],
         terms: _Terms,
-        triggers: dict[int, int],
-        always: int,
+        gates: Gates,
         people: PeopleIndex,
     ) -> None:
         self._topics = topics
-        # each key carries the bit mask of the topics its terms trigger
-        self._automaton = terms.automaton(triggers)
+        # each key carries the bit masks of the topics its terms trigger and check
+        self._automaton = terms.automaton(gates.triggers, gates.checks, len(topics))
         self._shift = len(terms.ids)  # topic bits start here in an automaton value's mask
-        self._always = always << self._shift  # the topics evaluated for every item
+        self._checked = self._shift + len(topics)  # and the bits of checks here
+        self._always = gates.always << self._shift  # the topics evaluated for every item
+        self._passes = gates.passes  # the topics with no check group
         self._people = people
         exact, prefixes = terms.words()
         topic_form, name_form = terms.reducer(exact, prefixes), people.skeleton_chunk
@@ -194,8 +198,7 @@ class Matcher:
         problems: list[RuleProblem] = []
         terms = _Terms()
         compiled: list[_Topic] = []
-        triggers: dict[int, int] = {}
-        always = 0
+        gates = Gates()
         for index, rule in enumerate(topics):
             if rule.severity not in SEVERITIES:
                 problems.append(
@@ -212,19 +215,15 @@ class Matcher:
             except QueryError as e:
                 problems.extend(RuleProblem("topic", index, "query", c, m) for c, m in e.problems)
                 continue
-            position = len(compiled)
             pred = compile_pred(node, terms.id)
-            groups = tuple(map(bits_of, needs(node, terms.id)))
-            compiled.append(_Topic(rule, groups, pred, compile_support(node, terms.id)))
-            needed = trigger(node, terms.id, terms.cost)
-            if needed is None:
-                always |= 1 << position
-            for tid in needed or ():
-                triggers[tid] = triggers.get(tid, 0) | 1 << position
+            groups = needs(node, terms.id)
+            gates.add(len(compiled), trigger(node, terms.id, terms.cost), groups)
+            masks = tuple(map(bits_of, groups))
+            compiled.append(_Topic(rule, masks, pred, compile_support(node, terms.id)))
         index_of_people = PeopleIndex(people, problems)
         if problems:
             raise RulesError(problems)
-        return cls(compiled, terms, triggers, always, index_of_people)
+        return cls(compiled, terms, gates, index_of_people)
 
     def match(self, item: MatchInput) -> tuple[Hit, ...]:
         """Every topic (in rule order) and person (in list order) found in the item."""
@@ -254,7 +253,9 @@ class Matcher:
         occurrences = list(self._automaton.find(text))
         # the terms present and the topics they trigger, ORed at C speed
         bits = reduce(or_, map(_THIRD, map(_SECOND, occurrences)), self._always)
-        candidates = bits >> self._shift
+        # the topics triggered whose check group is met (or that have none); the check
+        # bits above the topic bits vanish in the AND
+        candidates = bits >> self._shift & (bits >> self._checked | self._passes)
         out: list[Hit] = []
         if not candidates:
             return out

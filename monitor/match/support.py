@@ -6,7 +6,9 @@ triggered term are evaluated, plus those with no such set (for example ``lang:fa
 a common word in one topic costs nothing in the others.
 
 ``needs`` lists the groups of terms that must each have one present: tested before a
-topic is evaluated, they turn most evaluations into one C-level pass.
+topic is evaluated, they turn most evaluations into one C-level pass. ``Gates`` turns
+a trigger and one more need of each topic into bit masks per term, which the matcher
+ORs with the automaton's values.
 
 ``compile_support`` gives, for a query that holds, the terms that made it hold: the
 evidence. A term under NOT never counts; under OR only the branches that hold count
@@ -158,3 +160,36 @@ def positive_terms(node: Node, ids: TermIds) -> list[int]:
         return []
     children = node.children if isinstance(node, And | Or) else (node.left, node.right)
     return [t for c in children for t in positive_terms(c, ids)]
+
+
+class Gates:
+    """Which topics an item's terms let through to evaluation, as bit masks per term.
+
+    A topic is evaluated when one of its trigger terms is present (``triggers``; every
+    item for a topic with none, ``always``) and one of the terms of its check group is
+    too: one of its needs other than the trigger's, the one with the fewest terms, so
+    the likeliest to be missing (``checks``; topics with no other need: ``passes``).
+    Both are ORed in C with the automaton's values, so most topics an item triggers but
+    cannot meet cost nothing in Python; the needs are still all tested after.
+    """
+
+    def __init__(self) -> None:
+        self.triggers: dict[int, int] = {}
+        self.checks: dict[int, int] = {}
+        self.always = 0
+        self.passes = 0
+
+    def add(
+        self, position: int, trigger: frozenset[int] | None, needs: list[frozenset[int]]
+    ) -> None:
+        bit = 1 << position
+        if trigger is None:
+            self.always |= bit
+        for tid in trigger or ():
+            self.triggers[tid] = self.triggers.get(tid, 0) | bit
+        others = [g for g in needs if g != trigger]
+        if not others:
+            self.passes |= bit
+            return
+        for tid in min(others, key=len):
+            self.checks[tid] = self.checks.get(tid, 0) | bit

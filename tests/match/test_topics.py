@@ -201,6 +201,42 @@ def test_precedence(query: str, text: str, expected: bool) -> None:
     assert fires(query, text) is expected
 
 
+# Topics evaluated only when a trigger term and a term of their check group are present
+# (support.Gates), all built into one matcher so each has its own bit positions:
+# (query, title, summary, fires)
+GATED = [
+    ("(a OR b) c", "", "b c", True),  # trigger c or {a, b}: the other is checked
+    ("(a OR b) c", "", "c", False),
+    ("(a OR b) c", "", "a x", False),
+    ("(a OR b) (c OR d) e", "", "b d e", True),  # three needs, smallest other checked
+    ("(a OR b) (c OR d) e", "", "a c", False),
+    ("(a OR b) (c OR d) e", "", "d e", False),
+    ("a -b", "", "a c", True),  # one need: nothing to check
+    ('lang:fa (x OR "y z")', "", "y z", True),  # a field filter is no group
+    ('lang:fa (x OR "y z")', "", "y q z", False),
+    ("lang:fa", "", "nothing", True),  # no trigger: evaluated for every item
+    ("title:a b", "a", "b", True),  # title: still needs a present anywhere
+    ("title:a b", "", "a b", False),
+    ("a NEAR/2 (b OR c)", "", "a q c", True),
+    ("a NEAR/2 (b OR c)", "", "a q q q c", False),
+    ("(a b) OR (c d)", "", "d x c", True),  # an OR of ANDs: no group for the AND
+    ("(a b) OR (c d)", "", "a d", False),
+]
+GATED_MATCHER = Matcher.build(
+    [TopicRule(f"t{i}", q) for i, q in enumerate(dict.fromkeys(r[0] for r in GATED))], []
+)
+GATED_IDS = {q: f"t{i}" for i, q in enumerate(dict.fromkeys(r[0] for r in GATED))}
+
+
+@pytest.mark.parametrize(("query", "title", "summary", "expected"), GATED)
+def test_gated_topics_fire_when_their_query_holds(
+    query: str, title: str, summary: str, expected: bool
+) -> None:
+    got = GATED_MATCHER.match(MatchInput(title=title, summary=summary, language="fa"))
+    assert (GATED_IDS[query] in {h.key for h in got}) is expected
+    assert fires(query, summary, title, language="fa") is expected  # and alone
+
+
 HTML = [
     ("hanged", "<p>He was <b>hanged</b></p>", True),
     ("execution", '<a href="/execution">link</a>', False),
