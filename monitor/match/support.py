@@ -180,14 +180,14 @@ class Gates:
         self.passes = 0
 
     def add(
-        self, position: int, trigger: frozenset[int] | None, needs: list[frozenset[int]]
+        self, position: int, trigger: frozenset[int] | None, groups: list[frozenset[int]]
     ) -> None:
         bit = 1 << position
         if trigger is None:
             self.always |= bit
         for tid in trigger or ():
             self.triggers[tid] = self.triggers.get(tid, 0) | bit
-        others = [g for g in needs if g != trigger]
+        others = [g for g in groups if g != trigger]
         if not others:
             self.passes |= bit
             return
