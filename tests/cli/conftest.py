@@ -10,7 +10,9 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -92,3 +94,17 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("condition not reached in time")
+
+
+def after_next_digest(at: str, timezone: str) -> str:
+    """A minute after the first ``at`` ("07:00") in ``timezone`` from now: that digest's
+    period holds every item polled now, and the next one is due a day later. (Now plus
+    25 hours is not: run between midnight and 07:00 it is before tomorrow's digest, and
+    five hours more passes it.)"""
+    zone = ZoneInfo(timezone)
+    hour, minute = map(int, at.split(":"))
+    local = datetime.now(zone)
+    due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if due <= local:
+        due += timedelta(days=1)  # aware arithmetic keeps the wall time across DST
+    return (due + timedelta(minutes=1)).astimezone(UTC).isoformat()

@@ -13,12 +13,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from tests.cli.conftest import Cli, dedent
+from tests.cli.conftest import Cli, after_next_digest, dedent
 from tests.servers.feed_server import FeedServer
 from tests.servers.smtp_server import SmtpServer
 from tests.servers.webhook_receiver import WebhookReceiver
@@ -88,12 +88,6 @@ def alerting_cli(
     return cli
 
 
-def tomorrow_morning() -> str:
-    """A time after tomorrow's 07:00 in Paris: the digest period then holds every item
-    polled now, whenever the test runs."""
-    return (datetime.now(UTC) + timedelta(days=1, hours=1)).isoformat()
-
-
 def verified(requests: list) -> list[dict]:  # type: ignore[type-arg]
     """Each request's payload, after the reference library verified its signature."""
     return [Webhook(SECRET).verify(r.body, r.headers) for r in requests]
@@ -114,7 +108,7 @@ def test_two_urgent_webhooks_then_one_digest_holding_all_three(
                                              "country": "IR"}  # fmt: skip
     assert smtp_server.received == []  # the digest waits for its time
 
-    now = tomorrow_morning()
+    now = after_next_digest("07:00", "Europe/Paris")
     assert alerting_cli("digest", "--now", now) == 0
     (mail,) = smtp_server.received
     assert mail.rcpt_tos == ["desk@example.org"]
@@ -142,7 +136,7 @@ def test_digest_preview_sends_and_records_nothing(
 ) -> None:
     assert alerting_cli("poll") == 0
     capsys.readouterr()
-    now = tomorrow_morning()
+    now = after_next_digest("07:00", "Europe/Paris")
     assert alerting_cli("digest", "--now", now, "--preview") == 0
     out = capsys.readouterr().out
     assert "multipart/alternative" in out and "Subject:" in out
@@ -225,7 +219,7 @@ def test_digest_killed_mid_send_is_sent_again_with_the_same_message_id(
     alerting_cli: Cli, smtp_server: SmtpServer, point: str
 ) -> None:
     assert alerting_cli.subprocess("poll").returncode == 0
-    now = tomorrow_morning()
+    now = after_next_digest("07:00", "Europe/Paris")
     crash(alerting_cli, point, "digest", "--now", now)
     assert len(smtp_server.received) == (1 if point == "after_send" else 0)
 
@@ -271,7 +265,7 @@ def test_a_digest_the_server_defers_exits_1_and_stays_pending_until_sent(
 ) -> None:
     assert alerting_cli("poll") == 0
     smtp_server.script("DATA", "451 4.3.0 Mailbox busy")
-    now = tomorrow_morning()
+    now = after_next_digest("07:00", "Europe/Paris")
     assert alerting_cli("digest", "--now", now) == 1
     assert "451" in capsys.readouterr().err
     assert alerting_cli.status()["deliveries"]["pending"] == 1

@@ -10,13 +10,12 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from tests.cli.conftest import Cli, dedent
+from tests.cli.conftest import Cli, after_next_digest, dedent
 from tests.servers.feed_server import FeedServer
 from tests.servers.smtp_server import SmtpServer
 from tests.servers.webhook_receiver import WebhookReceiver
@@ -136,10 +135,6 @@ def verified(receiver: WebhookReceiver, path: str) -> list[dict[str, Any]]:
     return [Webhook(SECRET).verify(r.body, r.headers) for r in receiver.requests(path)]
 
 
-def tomorrow_morning() -> str:
-    return (datetime.now(UTC) + timedelta(days=1, hours=1)).isoformat()
-
-
 def by_title(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(r["title"]) + "|" + str(r["feed"]): r for r in records}
 
@@ -175,7 +170,7 @@ def test_three_reports_of_one_execution_are_one_story_one_webhook_one_digest_ent
     assert events == ["match.created", "match.created", "story.updated", "story.updated"]
 
     # One digest entry for the story, earliest report first, three labelled sources.
-    assert cli("digest", "--now", tomorrow_morning()) == 0
+    assert cli("digest", "--now", after_next_digest("07:00", "UTC")) == 0
     (mail,) = smtp_server.received
     text = mail.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     # The story is one entry in each section it belongs to (Executions, Political
