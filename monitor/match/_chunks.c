@@ -1,13 +1,13 @@
 /* monitor.match._chunks: the matcher's per-chunk loop in C.
  *
- * Chunks(fn, pinned, digits, limit, seed) is a bounded memo of fn: chunk -> (str, str),
- * and Chunks.scan(texts, sep) -> (chunks, firsts, seconds) splits each text of the tuple
- * `texts` on whitespace exactly as str.split() does (Py_UNICODE_ISSPACE), with the chunk
- * `sep` between two texts, and gives every chunk's pair joined side by side: the firsts
- * joined, the seconds joined, and where each chunk's first and second end in them.
- * Chunks.scan(texts, sep) -> (chunks, firsts, seconds, first_ends, second_ends), the
- * ends as bytes of native int64 (memoryview(ends).cast("q")): cheap to make for every
- * item, and only items with a hit read them.
+ * Chunks(fn, pinned, digits, limit, seed) is a bounded memo of fn: chunk -> (str, str).
+ * Chunks.scan(texts, sep) -> (chunks, firsts, seconds, first_ends, second_ends) splits
+ * each text of the tuple `texts` on whitespace exactly as str.split() does
+ * (Py_UNICODE_ISSPACE), with the chunk `sep` between two texts, and gives every chunk's
+ * pair joined side by side: the firsts joined, the seconds joined, and where each
+ * chunk's first and second end in them, as bytes of native int64
+ * (memoryview(ends).cast("q")): cheap to make for every item, and only items with a hit
+ * read them.
  *
  * The memo is its own hash table, keyed by the characters of a chunk where they lie in
  * the text: a chunk seen before costs one hash while the split reads it and one probe,
@@ -193,6 +193,23 @@ grow(Chunks *self)
     return 0;
 }
 
+/* Keeps key -> (first, second), growing the table first when it is half full. A run of
+ * MAX_PROBES full slots is chance in a table a quarter full or more (it grows, and the
+ * run splits), or chunks made to collide in one that is not (they are not kept, and
+ * the table does not grow for them). */
+static int
+keep(Chunks *self, uint64_t hash, PyObject *key, PyObject *first, PyObject *second)
+{
+    if ((size_t)(self->used + 1) * 2 > self->mask + 1 && grow(self) < 0)
+        return -1;
+    if (!put(self, hash, key, first, second) && (size_t)(self->used + 1) * 4 > self->mask + 1) {
+        if (grow(self) < 0)
+            return -1;
+        put(self, hash, key, first, second);
+    }
+    return 0;
+}
+
 static int
 check_pair(PyObject *value)
 {
@@ -213,10 +230,9 @@ keep_pinned(Chunks *self)
             PyErr_SetString(PyExc_TypeError, "Chunks: pinned must map str to pairs of str");
             return -1;
         }
-        if ((size_t)(self->used + 1) * 2 > self->mask + 1 && grow(self) < 0)
+        if (keep(self, hash_span(self->seed, span_of(key)), key, PyTuple_GET_ITEM(value, 0),
+                 PyTuple_GET_ITEM(value, 1)) < 0)
             return -1;
-        put(self, hash_span(self->seed, span_of(key)), key, PyTuple_GET_ITEM(value, 0),
-            PyTuple_GET_ITEM(value, 1));
     }
     return 0;
 }
@@ -239,20 +255,9 @@ compute(Chunks *self, uint64_t hash, PyObject *chunk)
             return NULL;
         }
     }
-    if ((size_t)(self->used + 1) * 2 > self->mask + 1 && grow(self) < 0) {
+    if (keep(self, hash, chunk, PyTuple_GET_ITEM(value, 0), PyTuple_GET_ITEM(value, 1)) < 0) {
         Py_DECREF(value);
         return NULL;
-    }
-    PyObject *first = PyTuple_GET_ITEM(value, 0), *second = PyTuple_GET_ITEM(value, 1);
-    /* a run of MAX_PROBES full slots: chance, in a table a quarter full or more (it
-     * grows, and the run splits), or chunks made to collide in one that is not (they
-     * are not kept, and the table does not grow for them) */
-    if (!put(self, hash, chunk, first, second) && (size_t)(self->used + 1) * 4 > self->mask + 1) {
-        if (grow(self) < 0) {
-            Py_DECREF(value);
-            return NULL;
-        }
-        put(self, hash, chunk, first, second);
     }
     return value;
 }
